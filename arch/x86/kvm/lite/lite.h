@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * kvm-lite: KVM's backend for 32-bit x86 CPUs without VT-x or AMD-V.
+ *
+ * Where kvm-intel keeps a guest's state in a VMCS and kvm-amd in a VMCB,
+ * kvm-lite keeps it here, in plain memory: there is no hardware that
+ * would hold it for us.  KVM's common code reads and writes this state
+ * through the kvm_x86_ops callbacks in regs.c, msr.c and events.c; the
+ * world switch loads it into the real CPU when the guest runs.
+ */
+#ifndef __KVM_X86_LITE_H
+#define __KVM_X86_LITE_H
+
+#include <linux/kvm_host.h>
+#include <asm/desc_defs.h>
+
+/*
+ * An event KVM asked us to deliver on the next entry.  With VMX this is
+ * the VM-entry interruption-information field; we deliver it ourselves
+ * through the guest's IDT.
+ */
+struct lite_pending_event {
+	bool valid;
+	bool soft;		/* INTn/INT3/INTO: return after the insn */
+	bool has_error_code;
+	u8 vector;
+	u32 error_code;
+};
+
+struct vcpu_lite {
+	struct kvm_vcpu vcpu;
+
+	/* Segment registers as KVM sees them (VCPU_SREG_ES .. LDTR). */
+	struct kvm_segment segs[VCPU_SREG_LDTR + 1];
+	struct desc_ptr gdt;
+	struct desc_ptr idt;
+	unsigned long rflags;
+	unsigned long dr7;
+	u32 interrupt_shadow;	/* KVM_X86_SHADOW_INT_* */
+
+	/* The MSRs no common KVM code keeps for a backend. */
+	u32 sysenter_cs;
+	u32 sysenter_esp;
+	u32 sysenter_eip;
+	u64 star;
+	u64 feature_control;
+
+	/* Events and windows requested by KVM, consumed on entry. */
+	struct lite_pending_event event;
+	bool nmi_masked;
+	bool irq_window_requested;
+	bool nmi_window_requested;
+
+	/* Shadow page-table root KVM's MMU built for this vCPU. */
+	hpa_t shadow_root;
+	bool tlb_flush_pending;
+};
+
+static inline struct vcpu_lite *to_lite(struct kvm_vcpu *vcpu)
+{
+	return container_of(vcpu, struct vcpu_lite, vcpu);
+}
+
+/* regs.c */
+void lite_reset_segments(struct vcpu_lite *lite);
+u64 lite_get_segment_base(struct kvm_vcpu *vcpu, int seg);
+void lite_get_segment(struct kvm_vcpu *vcpu, struct kvm_segment *var, int seg);
+void lite_set_segment(struct kvm_vcpu *vcpu, struct kvm_segment *var, int seg);
+int lite_get_cpl(struct kvm_vcpu *vcpu);
+void lite_get_cs_db_l_bits(struct kvm_vcpu *vcpu, int *db, int *l);
+bool lite_is_valid_cr0(struct kvm_vcpu *vcpu, unsigned long cr0);
+void lite_set_cr0(struct kvm_vcpu *vcpu, unsigned long cr0);
+bool lite_is_valid_cr4(struct kvm_vcpu *vcpu, unsigned long cr4);
+void lite_set_cr4(struct kvm_vcpu *vcpu, unsigned long cr4);
+int lite_set_efer(struct kvm_vcpu *vcpu, u64 efer);
+void lite_get_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
+void lite_set_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
+void lite_get_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
+void lite_set_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt);
+void lite_set_dr7(struct kvm_vcpu *vcpu, unsigned long value);
+void lite_cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg);
+unsigned long lite_get_rflags(struct kvm_vcpu *vcpu);
+void lite_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags);
+bool lite_get_if_flag(struct kvm_vcpu *vcpu);
+
+/* msr.c */
+bool lite_has_emulated_msr(struct kvm *kvm, u32 index);
+int lite_get_msr(struct kvm_vcpu *vcpu, struct msr_data *msr);
+int lite_set_msr(struct kvm_vcpu *vcpu, struct msr_data *msr);
+int lite_get_feature_msr(u32 msr, u64 *data);
+extern struct kvm_pmu_ops lite_pmu_ops;
+
+/* events.c */
+void lite_set_interrupt_shadow(struct kvm_vcpu *vcpu, int mask);
+u32 lite_get_interrupt_shadow(struct kvm_vcpu *vcpu);
+void lite_inject_irq(struct kvm_vcpu *vcpu, bool reinjected);
+void lite_inject_nmi(struct kvm_vcpu *vcpu);
+void lite_inject_exception(struct kvm_vcpu *vcpu);
+void lite_cancel_injection(struct kvm_vcpu *vcpu);
+int lite_interrupt_allowed(struct kvm_vcpu *vcpu, bool for_injection);
+int lite_nmi_allowed(struct kvm_vcpu *vcpu, bool for_injection);
+bool lite_get_nmi_mask(struct kvm_vcpu *vcpu);
+void lite_set_nmi_mask(struct kvm_vcpu *vcpu, bool masked);
+void lite_enable_nmi_window(struct kvm_vcpu *vcpu);
+void lite_enable_irq_window(struct kvm_vcpu *vcpu);
+void lite_deliver_interrupt(struct kvm_lapic *apic, int delivery_mode,
+			    int trig_mode, int vector);
+
+#endif /* __KVM_X86_LITE_H */

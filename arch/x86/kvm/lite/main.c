@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kvm-lite: KVM's third x86 backend, for 32-bit CPUs without VT-x/AMD-V.
+ *
+ * A tour, in the spirit of lguest.  kvm-intel and kvm-amd let the CPU do
+ * three things: hold the guest's state, enter the guest, and come back on
+ * anything interesting.  kvm-lite does them in software:
+ *
+ *  - the guest's state is plain memory (struct vcpu_lite, see lite.h,
+ *    regs.c, msr.c, events.c);
+ *  - entering and leaving is a small world switch that runs the guest
+ *    kernel in ring 1 and its user space in ring 3 (the next milestone);
+ *  - everything else is KVM's: memslots, the shadow MMU (there is no EPT
+ *    or NPT, so tdp_enabled is false), the instruction emulator, the
+ *    in-kernel LAPIC/IOAPIC/PIC, irqfd/ioeventfd and dirty logging.
+ *
+ * This file registers the backend: it checks the CPU, trims what KVM
+ * would advertise down to what a ring-1 guest can use, and fills in the
+ * kvm_x86_ops table.  See Documentation/virt/kvm/x86/lite.rst.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/kvm_host.h>
+#include <linux/kvm_lite.h>
+#include <asm/cpufeature.h>
+
+#include "lite.h"
+#include "x86.h"
+#include "cpuid.h"
+#include "lapic.h"
+#include "mmu.h"
+#include "pmu.h"
+
+MODULE_AUTHOR("kvm-lite developers");
+MODULE_DESCRIPTION("KVM backend for x86 CPUs without VT-x or AMD-V");
+MODULE_LICENSE("GPL");
+
+/* What kvm-lite needs from the host CPU, and why, for the refusal message. */
+static const struct {
+	u16 feature;
+	const char *name;
+	const char *why;
+} lite_required_features[] = {
+	{ X86_FEATURE_FXSR, "fxsr", "KVM keeps guest FPU state in fxsave format" },
+	{ X86_FEATURE_TSC, "tsc", "guest time is derived from the host TSC" },
+	{ X86_FEATURE_PAE, "pae", "shadow page tables are PAE page tables" },
+};
+
+/* Returns the index of the first missing feature on this CPU, or -1. */
+static int lite_missing_feature(const struct cpuinfo_x86 *c)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(lite_required_features); i++)
+		if (!cpu_has(c, lite_required_features[i].feature))
+			return i;
+	return -1;
+}
+
+static int lite_check_processor_compatibility(void)
+{
+	int cpu = smp_processor_id();
+	int missing = lite_missing_feature(&cpu_data(cpu));
+
+	if (missing < 0)
+		return 0;
+	pr_err("CPU %d lacks '%s' (%s); not loading\n", cpu,
+	       lite_required_features[missing].name,
+	       lite_required_features[missing].why);
+	return -EOPNOTSUPP;
+}
+
+/*
+ * There is no VMXON to execute on each CPU: kvm-lite only needs kernel
+ * memory, so "enabling virtualization" on a CPU is a no-op, and so is
+ * disabling it in an emergency (a crash kernel has nothing to undo).
+ */
+static int lite_enable_virtualization_cpu(void)
+{
+	return 0;
+}
+
+static void lite_disable_virtualization_cpu(void)
+{
+}
+
+static void lite_emergency_disable_virtualization_cpu(void)
+{
+}
+
+/*
+ * Trim KVM's CPUID to what a guest kernel in ring 1 can use.  KVM's
+ * defaults assume hardware that intercepts selectively; we must hide:
+ *  - VMX/SVM/SMX: there is no nested virtualization without them;
+ *  - SEP and SYSCALL: SYSENTER/SYSCALL jump straight to ring 0, which a
+ *    guest never owns;
+ *  - MONITOR/MWAIT: would idle the real CPU on guest-chosen lines;
+ *  - PCID/INVPCID/PKU/LA57/LM: 64-bit or CR4 features a 32-bit host
+ *    cannot let a guest use.
+ */
+static void lite_set_cpu_caps(void)
+{
+	kvm_set_cpu_caps();
+
+	/* kvm_cpu_cap_clear() wants compile-time constants: no table. */
+	kvm_cpu_cap_clear(X86_FEATURE_VMX);
+	kvm_cpu_cap_clear(X86_FEATURE_SVM);
+	kvm_cpu_cap_clear(X86_FEATURE_SMX);
+	kvm_cpu_cap_clear(X86_FEATURE_SEP);
+	kvm_cpu_cap_clear(X86_FEATURE_SYSCALL);
+	kvm_cpu_cap_clear(X86_FEATURE_MWAIT);
+	kvm_cpu_cap_clear(X86_FEATURE_PCID);
+	kvm_cpu_cap_clear(X86_FEATURE_INVPCID);
+	kvm_cpu_cap_clear(X86_FEATURE_PKU);
+	kvm_cpu_cap_clear(X86_FEATURE_LA57);
+	kvm_cpu_cap_clear(X86_FEATURE_LM);
+}
+
+static __init int lite_hardware_setup(void)
+{
+	/* No EPT/NPT: KVM's shadow MMU translates guest page tables. */
+	kvm_configure_mmu(false, 0, 0, 0);
+	/* No posted interrupts or virtual APIC page: plain IRR + kick. */
+	enable_apicv = false;
+	lite_set_cpu_caps();
+	return 0;
+}
+
+static void lite_hardware_unsetup(void)
+{
+}
+
+static int lite_vm_init(struct kvm *kvm)
+{
+	return 0;
+}
+
+static int lite_vcpu_create(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	lite->shadow_root = INVALID_PAGE;
+	return 0;
+}
+
+static void lite_vcpu_free(struct kvm_vcpu *vcpu)
+{
+}
+
+static void lite_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
+{
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	lite_reset_segments(lite);
+	lite->dr7 = DR7_FIXED_1;
+	lite->interrupt_shadow = 0;
+	lite->nmi_masked = false;
+	lite->irq_window_requested = false;
+	lite->nmi_window_requested = false;
+	memset(&lite->event, 0, sizeof(lite->event));
+
+	/* INIT keeps MSRs (SDM: "Processor State After Reset"). */
+	if (!init_event) {
+		lite->sysenter_cs = 0;
+		lite->sysenter_esp = 0;
+		lite->sysenter_eip = 0;
+		lite->star = 0;
+		lite->feature_control = 0;
+	}
+}
+
+static void lite_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
+{
+}
+
+static void lite_vcpu_put(struct kvm_vcpu *vcpu)
+{
+}
+
+static void lite_prepare_switch_to_guest(struct kvm_vcpu *vcpu)
+{
+}
+
+/* Every exception from a ring-1 guest reaches the host anyway. */
+static void lite_update_exception_bitmap(struct kvm_vcpu *vcpu)
+{
+}
+
+static void lite_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
+{
+}
+
+/*
+ * TLB flushes: the world switch loads the shadow root on every entry,
+ * and a CR3 load flushes every non-global entry, which is every guest
+ * entry.  Remember the request so the switch can also drop cached state.
+ */
+static void lite_flush_tlb(struct kvm_vcpu *vcpu)
+{
+	to_lite(vcpu)->tlb_flush_pending = true;
+}
+
+static void lite_flush_tlb_gva(struct kvm_vcpu *vcpu, gva_t addr)
+{
+	lite_flush_tlb(vcpu);
+}
+
+static void lite_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root_hpa,
+			      int root_level)
+{
+	to_lite(vcpu)->shadow_root = root_hpa;
+}
+
+/*
+ * Until the world switch lands, KVM_RUN stops before entering the guest
+ * with a documented failure (KVM_EXIT_FAIL_ENTRY, reason
+ * KVM_LITE_ENTRY_FAIL_NO_SWITCHER) rather than pretending to run it.
+ */
+static void lite_report_no_switcher(struct kvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason =
+		KVM_LITE_ENTRY_FAIL_NO_SWITCHER;
+	run->fail_entry.cpu = vcpu->cpu;
+}
+
+static int lite_vcpu_pre_run(struct kvm_vcpu *vcpu)
+{
+	lite_report_no_switcher(vcpu);
+	return 0;
+}
+
+static enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
+						   u64 run_flags)
+{
+	return EXIT_FASTPATH_NONE;
+}
+
+static int lite_handle_exit(struct kvm_vcpu *vcpu,
+			    enum exit_fastpath_completion exit_fastpath)
+{
+	lite_report_no_switcher(vcpu);
+	return 0;
+}
+
+/*
+ * No hardware tells us the length of the instruction that exited, so let
+ * the emulator decode it and step over it.
+ */
+static int lite_skip_emulated_instruction(struct kvm_vcpu *vcpu)
+{
+	if (!kvm_emulate_instruction(vcpu, EMULTYPE_SKIP))
+		return 0;
+	to_lite(vcpu)->interrupt_shadow = 0;
+	return 1;
+}
+
+/*
+ * KVM's hypercall instruction for Intel CPUs.  A CPU without VMX raises
+ * #UD on it, which reaches the host like every other guest exception.
+ */
+static void lite_patch_hypercall(struct kvm_vcpu *vcpu, unsigned char *insn)
+{
+	insn[0] = 0x0f;
+	insn[1] = 0x01;
+	insn[2] = 0xc1;
+}
+
+static void lite_refresh_apicv_exec_ctrl(struct kvm_vcpu *vcpu)
+{
+}
+
+/*
+ * VMX needs these two for real mode without "unrestricted guest"; we
+ * have no VMCS to point at them.  Accept and ignore, as SVM does, so
+ * VMMs that always call them (QEMU, kvmtool) work unchanged.
+ */
+static int lite_set_tss_addr(struct kvm *kvm, unsigned int addr)
+{
+	return 0;
+}
+
+static int lite_set_identity_map_addr(struct kvm *kvm, u64 ident_addr)
+{
+	return 0;
+}
+
+static bool lite_has_wbinvd_exit(void)
+{
+	return true;
+}
+
+static u64 lite_get_l2_tsc_offset(struct kvm_vcpu *vcpu)
+{
+	return 0;
+}
+
+static u64 lite_get_l2_tsc_multiplier(struct kvm_vcpu *vcpu)
+{
+	return kvm_caps.default_tsc_scaling_ratio;
+}
+
+static void lite_write_tsc_offset(struct kvm_vcpu *vcpu)
+{
+}
+
+static void lite_write_tsc_multiplier(struct kvm_vcpu *vcpu)
+{
+}
+
+static void lite_get_exit_info(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1,
+			       u64 *info2, u32 *intr_info, u32 *error_code)
+{
+	*reason = 0;
+	*info1 = 0;
+	*info2 = 0;
+	*intr_info = 0;
+	*error_code = 0;
+}
+
+static int lite_check_intercept(struct kvm_vcpu *vcpu,
+				struct x86_instruction_info *info,
+				enum x86_intercept_stage stage,
+				struct x86_exception *exception)
+{
+	return X86EMUL_CONTINUE;
+}
+
+static void lite_handle_exit_irqoff(struct kvm_vcpu *vcpu)
+{
+}
+
+static void lite_setup_mce(struct kvm_vcpu *vcpu)
+{
+}
+
+static int lite_check_emulate_instruction(struct kvm_vcpu *vcpu, int emul_type,
+					  void *insn, int insn_len)
+{
+	return X86EMUL_CONTINUE;
+}
+
+static bool lite_apic_init_signal_blocked(struct kvm_vcpu *vcpu)
+{
+	return false;
+}
+
+/* Every guest MSR access traps, so a filter change needs no update. */
+static void lite_msr_filter_changed(struct kvm_vcpu *vcpu)
+{
+}
+
+static void lite_vcpu_after_set_cpuid(struct kvm_vcpu *vcpu)
+{
+}
+
+/*
+ * No nested virtualization: the vCPU is never in guest mode, so KVM only
+ * ever calls the callbacks that must exist for the common paths.
+ */
+static void lite_leave_nested(struct kvm_vcpu *vcpu)
+{
+}
+
+static void lite_nested_triple_fault(struct kvm_vcpu *vcpu)
+{
+}
+
+static int lite_nested_check_events(struct kvm_vcpu *vcpu)
+{
+	return 0;
+}
+
+static bool lite_nested_is_exception_vmexit(struct kvm_vcpu *vcpu, u8 vector,
+					    u32 error_code)
+{
+	return false;
+}
+
+static struct kvm_x86_nested_ops lite_nested_ops = {
+	.leave_nested = lite_leave_nested,
+	.triple_fault = lite_nested_triple_fault,
+	.check_events = lite_nested_check_events,
+	.is_exception_vmexit = lite_nested_is_exception_vmexit,
+};
+
+static struct kvm_x86_ops lite_x86_ops __initdata = {
+	.name = KBUILD_MODNAME,
+
+	.check_processor_compatibility = lite_check_processor_compatibility,
+	.enable_virtualization_cpu = lite_enable_virtualization_cpu,
+	.disable_virtualization_cpu = lite_disable_virtualization_cpu,
+	.emergency_disable_virtualization_cpu =
+		lite_emergency_disable_virtualization_cpu,
+	.hardware_unsetup = lite_hardware_unsetup,
+	.has_emulated_msr = lite_has_emulated_msr,
+	.vcpu_after_set_cpuid = lite_vcpu_after_set_cpuid,
+
+	.vm_size = sizeof(struct kvm),
+	.vm_init = lite_vm_init,
+
+	.vcpu_create = lite_vcpu_create,
+	.vcpu_free = lite_vcpu_free,
+	.vcpu_reset = lite_vcpu_reset,
+	.prepare_switch_to_guest = lite_prepare_switch_to_guest,
+	.vcpu_load = lite_vcpu_load,
+	.vcpu_put = lite_vcpu_put,
+
+	.update_exception_bitmap = lite_update_exception_bitmap,
+	.get_feature_msr = lite_get_feature_msr,
+	.get_msr = lite_get_msr,
+	.set_msr = lite_set_msr,
+	.get_segment_base = lite_get_segment_base,
+	.get_segment = lite_get_segment,
+	.set_segment = lite_set_segment,
+	.get_cpl = lite_get_cpl,
+	.get_cs_db_l_bits = lite_get_cs_db_l_bits,
+	.is_valid_cr0 = lite_is_valid_cr0,
+	.set_cr0 = lite_set_cr0,
+	.is_valid_cr4 = lite_is_valid_cr4,
+	.set_cr4 = lite_set_cr4,
+	.set_efer = lite_set_efer,
+	.get_idt = lite_get_idt,
+	.set_idt = lite_set_idt,
+	.get_gdt = lite_get_gdt,
+	.set_gdt = lite_set_gdt,
+	.sync_dirty_debug_regs = lite_sync_dirty_debug_regs,
+	.set_dr7 = lite_set_dr7,
+	.cache_reg = lite_cache_reg,
+	.get_rflags = lite_get_rflags,
+	.set_rflags = lite_set_rflags,
+	.get_if_flag = lite_get_if_flag,
+
+	.flush_tlb_all = lite_flush_tlb,
+	.flush_tlb_current = lite_flush_tlb,
+	.flush_tlb_gva = lite_flush_tlb_gva,
+	.flush_tlb_guest = lite_flush_tlb,
+
+	.vcpu_pre_run = lite_vcpu_pre_run,
+	.vcpu_run = lite_vcpu_run,
+	.handle_exit = lite_handle_exit,
+	.skip_emulated_instruction = lite_skip_emulated_instruction,
+	.set_interrupt_shadow = lite_set_interrupt_shadow,
+	.get_interrupt_shadow = lite_get_interrupt_shadow,
+	.patch_hypercall = lite_patch_hypercall,
+	.inject_irq = lite_inject_irq,
+	.inject_nmi = lite_inject_nmi,
+	.inject_exception = lite_inject_exception,
+	.cancel_injection = lite_cancel_injection,
+	.interrupt_allowed = lite_interrupt_allowed,
+	.nmi_allowed = lite_nmi_allowed,
+	.get_nmi_mask = lite_get_nmi_mask,
+	.set_nmi_mask = lite_set_nmi_mask,
+	.enable_nmi_window = lite_enable_nmi_window,
+	.enable_irq_window = lite_enable_irq_window,
+	.refresh_apicv_exec_ctrl = lite_refresh_apicv_exec_ctrl,
+	.deliver_interrupt = lite_deliver_interrupt,
+
+	.set_tss_addr = lite_set_tss_addr,
+	.set_identity_map_addr = lite_set_identity_map_addr,
+	.load_mmu_pgd = lite_load_mmu_pgd,
+	.has_wbinvd_exit = lite_has_wbinvd_exit,
+
+	.get_l2_tsc_offset = lite_get_l2_tsc_offset,
+	.get_l2_tsc_multiplier = lite_get_l2_tsc_multiplier,
+	.write_tsc_offset = lite_write_tsc_offset,
+	.write_tsc_multiplier = lite_write_tsc_multiplier,
+
+	.get_exit_info = lite_get_exit_info,
+	.check_intercept = lite_check_intercept,
+	.handle_exit_irqoff = lite_handle_exit_irqoff,
+	.nested_ops = &lite_nested_ops,
+	.setup_mce = lite_setup_mce,
+
+	.check_emulate_instruction = lite_check_emulate_instruction,
+	.apic_init_signal_blocked = lite_apic_init_signal_blocked,
+	.msr_filter_changed = lite_msr_filter_changed,
+	.complete_emulated_msr = kvm_complete_insn_gp,
+	.vcpu_deliver_sipi_vector = kvm_vcpu_deliver_sipi_vector,
+};
+
+static struct kvm_x86_init_ops lite_init_ops __initdata = {
+	.hardware_setup = lite_hardware_setup,
+	.runtime_ops = &lite_x86_ops,
+	.pmu_ops = &lite_pmu_ops,
+};
+
+static int __init lite_init(void)
+{
+	int missing = lite_missing_feature(&boot_cpu_data);
+	int r;
+
+	if (missing >= 0) {
+		pr_err("this CPU lacks '%s' (%s); not loading\n",
+		       lite_required_features[missing].name,
+		       lite_required_features[missing].why);
+		return -EOPNOTSUPP;
+	}
+
+	/*
+	 * A guest PMU needs counters that follow the guest across world
+	 * switches; kvm-lite has none to offer.  KVM reads this knob when
+	 * a backend registers, so set it first.
+	 */
+	enable_pmu = false;
+
+	r = kvm_x86_vendor_init(&lite_init_ops);
+	if (r == -EEXIST)
+		pr_err("another KVM backend (kvm-intel or kvm-amd) is loaded; unload it to use kvm-lite\n");
+	if (r)
+		return r;
+
+	r = kvm_init(sizeof(struct vcpu_lite), __alignof__(struct vcpu_lite),
+		     THIS_MODULE);
+	if (r) {
+		kvm_x86_vendor_exit();
+		return r;
+	}
+
+	if (boot_cpu_has(X86_FEATURE_VMX) || boot_cpu_has(X86_FEATURE_SVM))
+		pr_info("this CPU has VT-x or AMD-V: kvm-intel or kvm-amd would run guests faster\n");
+	pr_info("registered: guests run in ring 1 under shadow paging\n");
+	return 0;
+}
+module_init(lite_init);
+
+static void __exit lite_exit(void)
+{
+	kvm_exit();
+	kvm_x86_vendor_exit();
+}
+module_exit(lite_exit);
