@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvm-lite: build the host/guest kernel from Debian's linux-source-6.12
+# with our files laid over it, build the test programs, and boot the
+# TCG test machine.  See README.md.
+#
+#   make run      boot the test machine with kvm-lite loaded
+#   make check    all tests; the last line is "N passed, N failed"
+#   make kernel   just bzImage, kvm.ko and kvm-lite.ko
+#   make unit     host-side unit tests only
+#   make clean    remove build/ (the ccache cache survives)
+
+B		:= $(CURDIR)/build
+SRC		:= $(B)/linux
+KBUILD		:= $(B)/kbuild
+USR		:= $(B)/usr
+I386		:= $(B)/i386/root
+JOBS		?= $(shell echo $$(( $$(nproc) + 1 )))
+
+BZIMAGE		:= $(KBUILD)/arch/x86/boot/bzImage
+KERNEL_STAMP	:= $(B)/.kernel-built
+INITRAMFS	:= $(B)/initramfs.cpio.gz
+
+# Inputs of the kernel build: our overlay, the patch series, the scripts
+# that apply them.  Prose (README.md, *.rst) does not rebuild anything.
+KERNEL_INPUTS	:= $(shell find arch include virt patches -type f \
+			! -name README.md 2>/dev/null) \
+		   scripts/kvm-lite/prepare-tree.sh \
+		   scripts/kvm-lite/configure.sh
+
+KMAKE		= $(MAKE) -C $(SRC) O=$(KBUILD) ARCH=i386 \
+		  CC="ccache gcc" HOSTCC="ccache gcc" -j$(JOBS) -s
+
+# In-VM test programs: static i386 binaries built against our uapi.
+TEST_CC		:= gcc -m32 -static -O2 -Wall -Wextra -Werror
+TEST_CFLAGS	:= -I tests/lib -I $(USR)/include
+TEST_PROGS	:= $(B)/tests/kvm-abi
+UNIT_PROGS	:= $(patsubst tests/unit/%.c,$(B)/unit/%, \
+			$(wildcard tests/unit/test-*.c))
+
+MACHINE		:= tests/run-machine
+
+.PHONY: all deps kernel tests initramfs unit check run clean
+all: initramfs
+
+deps:
+	@scripts/kvm-lite/deps.sh $(B)
+
+# The kernel is rebuilt only when one of our inputs changed: kbuild itself
+# would take ~20 s to find that nothing changed.
+kernel: $(KERNEL_STAMP)
+$(KERNEL_STAMP): $(KERNEL_INPUTS) | deps
+	@scripts/kvm-lite/prepare-tree.sh $(SRC)
+	@scripts/kvm-lite/configure.sh $(SRC) $(KBUILD)
+	@echo "  KBUILD  bzImage modules (i386, PAE)"
+	@$(KMAKE) bzImage modules
+	@$(KMAKE) headers_install INSTALL_HDR_PATH=$(USR) >/dev/null
+	@touch $@
+
+tests: $(TEST_PROGS)
+$(B)/tests/kvm-abi: $(wildcard tests/abi/*.c tests/abi/*.h) \
+		    tests/lib/ktest.h $(KERNEL_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(TEST_CC) $(TEST_CFLAGS) -o $@ $(filter %.c,$^)
+
+initramfs: $(INITRAMFS)
+$(INITRAMFS): $(KERNEL_STAMP) $(TEST_PROGS) scripts/kvm-lite/mkinitramfs.sh \
+	      $(shell find tests/machine -type f) | deps
+	@scripts/kvm-lite/mkinitramfs.sh $(B) $@ $(TEST_PROGS)
+
+# Host-side unit tests of pure C code, built for the build machine.
+unit: $(UNIT_PROGS)
+	@for t in $(UNIT_PROGS); do $$t || true; done
+$(B)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) tests/lib/ktest.h
+	@mkdir -p $(dir $@)
+	@$(CC) -O2 -Wall -Wextra -Werror -I tests/lib -I tests/unit -o $@ $<
+
+check: initramfs $(UNIT_PROGS)
+	@tests/check $(B)
+
+run: initramfs
+	@$(MACHINE) --mode run --smp 2 $(B)
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0
+# Booted on a CPU model without FXSR: kvm-lite must refuse to load with
+# one clear message, and leave no /dev/kvm behind.
+group=refuse
+. /tests/lib.sh
+
+check_not "/proc/cpuinfo has no fxsr flag (the machine is set up right)" \
+	grep -qw fxsr /proc/cpuinfo
+check_not "modprobe kvm_lite fails" modprobe kvm_lite
+check_not "kvm_lite is not loaded" grep -q '^kvm_lite ' /proc/modules
+check_not "/dev/kvm does not exist" test -e /dev/kvm
+check "the kernel log says which feature is missing" \
+	sh -c "dmesg | grep -q \"kvm_lite: this CPU lacks 'fxsr'\""
+check "exactly one kvm_lite refusal message" \
+	sh -c '[ "$(dmesg | grep -c "kvm_lite:")" = 1 ]'
