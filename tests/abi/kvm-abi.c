@@ -32,6 +32,11 @@
 
 #include "ktest.h"
 
+/* Overridable only to exercise the failure paths without KVM. */
+#ifndef KVM_DEV_PATH
+#define KVM_DEV_PATH		"/dev/kvm"
+#endif
+
 #define PAGE_SZ			4096UL
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
@@ -695,7 +700,7 @@ static void check_memslots(void)
 			"an unknown flags bit fails");
 	/* Modifying a slot may change its GPA and flags, nothing else. */
 	KT_EXPECT_ERRNO(set_region(fd, 0, 0, 0, SLOT_SZ, mem + SLOT_SZ),
-			EINVAL, "moving a slot's userspace_addr fails");
+			EINVAL, "changing a slot's userspace_addr fails");
 	KT_EXPECT_ERRNO(set_region(fd, 0, KVM_MEM_READONLY, 0, SLOT_SZ, mem),
 			EINVAL, "toggling KVM_MEM_READONLY on a slot fails");
 	KT_EXPECT_ERRNO(set_region(fd, 5, 0, 0x500000, 0, mem), EINVAL,
@@ -1137,7 +1142,7 @@ static void check_xsave(struct vcpu *v)
 	 * (fpstate_init_fxstate(), or the init state on an XSAVE host).
 	 */
 	KT_EXPECT_EQ(xsave_u32(&x, XSAVE_MXCSR), MXCSR_DEFAULT,
-		     "MXCSR is 0x1f80 after reset");
+		     "MXCSR is still 0x1f80 after KVM_SET_FPU");
 
 	/* Round to zero; FP+SSE in XSTATE_BV so MXCSR is taken. */
 	xsave_put_u32(&x, XSAVE_MXCSR, MXCSR_DEFAULT | 0x6000);
@@ -1292,6 +1297,78 @@ static void check_msrs(struct vcpu *v)
 				"KVM_GET_MSRS with nmsrs=256 fails");
 		free(m);
 	}
+}
+
+/* Fetch KVM_GET_MSR_INDEX_LIST (or the feature list); NULL on failure. */
+static struct kvm_msr_list *msr_list_get(unsigned long ioctl_nr)
+{
+	struct kvm_msr_list probe = { .nmsrs = 0 }, *list;
+
+	if (ioctl(kvm_fd, ioctl_nr, &probe) == 0 || errno != E2BIG)
+		return NULL;
+	list = calloc(1, sizeof(*list) + probe.nmsrs * sizeof(__u32));
+	if (!list)
+		return NULL;
+	list->nmsrs = probe.nmsrs;
+	if (ioctl(kvm_fd, ioctl_nr, list) < 0) {
+		free(list);
+		return NULL;
+	}
+	return list;
+}
+
+/*
+ * An honest index list: a VMM saves every listed MSR with KVM_GET_MSRS
+ * and restores it with KVM_SET_MSRS (QEMU aborts when either comes up
+ * short), so each one must read, and take its own value back.
+ */
+static void check_msr_list_is_honest(struct vcpu *v)
+{
+	struct kvm_msr_list *list;
+	unsigned int i, unreadable = 0, unwritable = 0;
+	__u64 data;
+
+	ktest_set_group("msr");
+	list = msr_list_get(KVM_GET_MSR_INDEX_LIST);
+	if (!need(v->fd >= 0 && list != NULL, "MSR index list honesty"))
+		goto out;
+	for (i = 0; i < list->nmsrs; i++) {
+		if (msr_get(v->fd, list->indices[i], &data) != 1) {
+			printf("#   listed MSR %#x cannot be read\n",
+			       list->indices[i]);
+			unreadable++;
+		} else if (msr_set(v->fd, list->indices[i], data) != 1) {
+			printf("#   listed MSR %#x rejects its own value %#llx\n",
+			       list->indices[i], (unsigned long long)data);
+			unwritable++;
+		}
+	}
+	KT_EXPECT_EQ(unreadable, 0,
+		     "all %u listed MSRs can be read with KVM_GET_MSRS",
+		     list->nmsrs);
+	KT_EXPECT_EQ(unwritable, 0,
+		     "all %u listed MSRs take their own value back",
+		     list->nmsrs);
+out:
+	free(list);
+}
+
+/* Feature MSRs: kvm-lite has no VMX capability MSRs to report. */
+static void check_feature_msrs(void)
+{
+	struct kvm_msr_list *list;
+	unsigned int i, vmx = 0;
+
+	ktest_set_group("msr");
+	list = msr_list_get(KVM_GET_MSR_FEATURE_INDEX_LIST);
+	if (!need(list != NULL, "KVM_GET_MSR_FEATURE_INDEX_LIST"))
+		return;
+	for (i = 0; i < list->nmsrs; i++)
+		vmx += list->indices[i] >= MSR_VMX_FIRST &&
+		       list->indices[i] <= MSR_VMX_LAST;
+	KT_EXPECT_EQ(vmx, 0, "no VMX MSR among the %u feature MSRs",
+		     list->nmsrs);
+	free(list);
 }
 
 /* ------------------------------------------------------------ vCPU cpuid */
@@ -1521,8 +1598,8 @@ int main(void)
 	sigaction(SIGALRM, &sa, NULL);
 
 	ktest_set_group("system");
-	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (!KT_EXPECT_OK(kvm_fd, "open /dev/kvm"))
+	kvm_fd = open(KVM_DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (!KT_EXPECT_OK(kvm_fd, "open %s", KVM_DEV_PATH))
 		return ktest_exit();
 
 	check_system();
@@ -1539,6 +1616,8 @@ int main(void)
 	check_debugregs(&bsp);
 	check_fpu(&bsp);
 	check_msrs(&bsp);
+	check_msr_list_is_honest(&bsp);
+	check_feature_msrs();
 	check_vcpu_cpuid(&bsp);
 	check_mp_state();
 	check_interrupts();
