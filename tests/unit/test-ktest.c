@@ -11,6 +11,8 @@
 
 #include "ktest.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* The assertion under test runs in a child; its stdout comes back here. */
 static int run_child(void (*fn)(void), char *out, size_t len, int *status)
 {
@@ -121,7 +123,7 @@ int main(void)
 	size_t i;
 
 	ktest_set_group("unit-ktest");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		check_case(&cases[i]);
 	return ktest_exit();
 }
