@@ -198,8 +198,11 @@ static struct kvm_msrs *msrs_alloc(unsigned int n)
 	return m;
 }
 
-/* One MSR through KVM_GET_MSRS; returns the ioctl's count (or -1). */
-static int msr_get(int fd, __u32 index, __u64 *val)
+/*
+ * One MSR through KVM_GET_MSRS or KVM_SET_MSRS (ioctl_nr); *val is read
+ * from or written back.  Returns the ioctl's count (or -1 with errno).
+ */
+static int msr_io_one(int fd, unsigned long ioctl_nr, __u32 index, __u64 *val)
 {
 	struct kvm_msrs *m = msrs_alloc(1);
 	int r, e;
@@ -209,7 +212,8 @@ static int msr_get(int fd, __u32 index, __u64 *val)
 		return -1;
 	}
 	m->entries[0].index = index;
-	r = ioctl(fd, KVM_GET_MSRS, m);
+	m->entries[0].data = *val;
+	r = ioctl(fd, ioctl_nr, m);
 	e = errno;
 	*val = m->entries[0].data;
 	free(m);
@@ -217,22 +221,15 @@ static int msr_get(int fd, __u32 index, __u64 *val)
 	return r;
 }
 
+static int msr_get(int fd, __u32 index, __u64 *val)
+{
+	*val = 0;
+	return msr_io_one(fd, KVM_GET_MSRS, index, val);
+}
+
 static int msr_set(int fd, __u32 index, __u64 val)
 {
-	struct kvm_msrs *m = msrs_alloc(1);
-	int r, e;
-
-	if (!m) {
-		errno = ENOMEM;
-		return -1;
-	}
-	m->entries[0].index = index;
-	m->entries[0].data = val;
-	r = ioctl(fd, KVM_SET_MSRS, m);
-	e = errno;
-	free(m);
-	errno = e;
-	return r;
+	return msr_io_one(fd, KVM_SET_MSRS, index, &val);
 }
 
 static int set_region(int fd, __u32 slot, __u32 flags, __u64 gpa,

@@ -7,28 +7,26 @@ group=${group:-test}
 ok() { echo "ok - $group: $*"; }
 fail() { echo "not ok - $group: $*"; }
 
-# check DESCRIPTION COMMAND...: one assertion on a command's success.
-check() {
-	desc=$1
-	shift
-	if "$@" > /tmp/check.out 2>&1; then
+# assert WANT DESCRIPTION COMMAND...: one assertion that COMMAND
+# succeeds (WANT=pass) or fails (WANT=fail).
+assert() {
+	want=$1 desc=$2
+	shift 2
+	if "$@" > /tmp/check.out 2>&1; then got=pass; else got=fail; fi
+	if [ "$got" = "$want" ]; then
 		ok "$desc"
-	else
-		fail "$desc (failed: $*)"
-		sed 's/^/#   /' /tmp/check.out | head -10
+		return
 	fi
+	if [ "$want" = pass ]; then
+		fail "$desc (failed: $*)"
+	else
+		fail "$desc (unexpectedly succeeded: $*)"
+	fi
+	sed 's/^/#   /' /tmp/check.out | head -10
 }
 
-# check_not DESCRIPTION COMMAND...: the command must fail.
-check_not() {
-	desc=$1
-	shift
-	if "$@" > /tmp/check.out 2>&1; then
-		fail "$desc (unexpectedly succeeded: $*)"
-	else
-		ok "$desc"
-	fi
-}
+check() { assert pass "$@"; }
+check_not() { assert fail "$@"; }
 
 cmdline_value() {
 	for word in $(cat /proc/cmdline); do
