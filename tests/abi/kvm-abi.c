@@ -1516,15 +1516,20 @@ static void check_interrupts(void)
 /* ------------------------------------------------------------------- run */
 
 /*
- * KVM_RUN.  kvm-lite has no world switch yet: its vcpu_pre_run hook sets
- * KVM_EXIT_FAIL_ENTRY with KVM_LITE_ENTRY_FAIL_NO_SWITCHER and returns 0.
- * The next milestone (the switcher) replaces these expectations with
- * real guest execution.
+ * KVM_RUN on a vCPU whose VM has no memory at all.  The vCPU starts in
+ * real mode, which kvm-lite steps with KVM's instruction emulator; the
+ * first fetch from the reset vector finds no memslot, and KVM reports an
+ * emulation failure (api.rst: KVM_EXIT_INTERNAL_ERROR, suberror
+ * KVM_INTERNAL_ERROR_EMULATION) without touching the registers.  Real
+ * guests are exercised by tests/guest/.
  */
 static void check_run(void)
 {
+	struct vcpu fresh = { -1, NULL };
+	struct kvm_vcpu_events events;
 	struct kvm_regs before, after;
-	int r;
+	int r, run_vm;
+	void *low;
 
 	ktest_set_group("run");
 	if (!need(bsp.fd >= 0 && bsp.run, "KVM_RUN checks"))
@@ -1548,29 +1553,51 @@ static void check_run(void)
 		     "immediate_exit returns before vcpu_pre_run");
 	bsp.run->immediate_exit = 0;
 
+	/*
+	 * A fresh VM and vCPU, in the reset state, with some memory but
+	 * none at the reset vector (the shadow MMU sizes its page budget
+	 * from the memslots and has none without any).
+	 */
+	run_vm = ioctl(kvm_fd, KVM_CREATE_VM, KVM_X86_DEFAULT_VM);
+	low = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!need(run_vm >= 0 && low != MAP_FAILED &&
+		  set_region(run_vm, 0, 0, 0, 0x10000, low) == 0 &&
+		  create_vcpu(run_vm, 0, &fresh) >= 0 && map_run(&fresh) == 0,
+		  "a fresh VM with 64K at GPA 0 and one vCPU"))
+		return;
+
 	memset(&before, 0, sizeof(before));
-	ioctl(bsp.fd, KVM_GET_REGS, &before);
-	bsp.run->exit_reason = EXIT_REASON_SENTINEL;
-	r = run_vcpu(&bsp);
+	ioctl(fresh.fd, KVM_GET_REGS, &before);
+	fresh.run->exit_reason = EXIT_REASON_SENTINEL;
+	r = run_vcpu(&fresh);
 	KT_EXPECT_EQ(r, 0, "KVM_RUN returns 0 (errno %d)", r ? errno : 0);
-	KT_EXPECT_EQ(bsp.run->exit_reason, KVM_EXIT_FAIL_ENTRY,
-		     "exit_reason is KVM_EXIT_FAIL_ENTRY");
-	KT_EXPECT_EQ(bsp.run->fail_entry.hardware_entry_failure_reason,
-		     KVM_LITE_ENTRY_FAIL_NO_SWITCHER,
-		     "failure reason is KVM_LITE_ENTRY_FAIL_NO_SWITCHER");
+	KT_EXPECT_EQ(fresh.run->exit_reason, KVM_EXIT_INTERNAL_ERROR,
+		     "no memory at the reset vector: KVM_EXIT_INTERNAL_ERROR");
+	KT_EXPECT_EQ(fresh.run->internal.suberror, KVM_INTERNAL_ERROR_EMULATION,
+		     "suberror is KVM_INTERNAL_ERROR_EMULATION");
 	memset(&after, 0, sizeof(after));
-	if (KT_EXPECT_OK(ioctl(bsp.fd, KVM_GET_REGS, &after),
-			 "KVM_GET_REGS after the failed entry"))
+	if (KT_EXPECT_OK(ioctl(fresh.fd, KVM_GET_REGS, &after),
+			 "KVM_GET_REGS after the failed emulation"))
 		KT_CHECK(after.rip == before.rip &&
 			 after.rflags == before.rflags,
-			 "a failed entry leaves RIP and RFLAGS alone");
+			 "a failed emulation leaves RIP and RFLAGS alone");
 
-	/* Nothing was consumed: a second entry fails the same way. */
-	bsp.run->exit_reason = EXIT_REASON_SENTINEL;
-	r = run_vcpu(&bsp);
-	KT_CHECK(r == 0 && bsp.run->exit_reason == KVM_EXIT_FAIL_ENTRY,
-		 "a second KVM_RUN fails entry again (r=%d, exit %u)",
-		 r, bsp.run->exit_reason);
+	/*
+	 * x86.c: handle_emulation_failure() also queues #UD for the guest,
+	 * as a CPU would raise for an instruction it cannot decode.
+	 */
+	memset(&events, 0, sizeof(events));
+	if (KT_EXPECT_OK(ioctl(fresh.fd, KVM_GET_VCPU_EVENTS, &events),
+			 "KVM_GET_VCPU_EVENTS after the failed emulation"))
+		KT_CHECK((events.exception.pending ||
+			  events.exception.injected) &&
+			 events.exception.nr == 6,
+			 "#UD is queued for the guest (nr %u)",
+			 events.exception.nr);
+	close(fresh.fd);
+	close(run_vm);
+	munmap(low, 0x10000);
 
 	/*
 	 * An AP still in UNINITIALIZED would block in kvm_vcpu_block();

@@ -16,7 +16,9 @@
  * printing the number can tell it did not come from VMX or SVM.
  */
 #define KVM_LITE_ENTRY_FAIL_BASE		0x4c540000ULL
-/* This kernel's kvm-lite has no world switch yet: guests cannot run. */
-#define KVM_LITE_ENTRY_FAIL_NO_SWITCHER		(KVM_LITE_ENTRY_FAIL_BASE + 1)
+/* KVM's MMU offered no PAE root to run the guest on (a kvm-lite bug). */
+#define KVM_LITE_ENTRY_FAIL_NO_ROOT		(KVM_LITE_ENTRY_FAIL_BASE + 2)
+/* The CPU refused the guest state while switching (a kvm-lite bug). */
+#define KVM_LITE_ENTRY_FAIL_SWITCH_FAULT	(KVM_LITE_ENTRY_FAIL_BASE + 3)
 
 #endif /* _UAPI_LINUX_KVM_LITE_H */

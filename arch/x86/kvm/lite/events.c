@@ -1,27 +1,220 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kvm-lite event injection bookkeeping.
+ * kvm-lite event injection: interrupts, NMIs and exceptions for a guest.
  *
- * KVM's common code decides *which* interrupt, NMI or exception a vCPU
- * gets next; a hardware backend then writes it into the VMCS/VMCB and the
- * CPU delivers it on entry.  kvm-lite records it in struct
- * lite_pending_event instead, and the world switch delivers it through
- * the guest's IDT before resuming the guest.
+ * KVM's common code decides *which* event a vCPU gets next and calls
+ * inject_irq, inject_nmi or inject_exception; a hardware backend writes
+ * it into the VMCS/VMCB and the CPU delivers it on entry.  There is no
+ * such CPU here, so kvm-lite delivers the event itself, at once, exactly
+ * as the CPU would through the guest's IDT: it builds the interrupt frame
+ * on the guest's stack and points the guest at its handler.  These
+ * callbacks run preemptible, so guest memory may be touched.
+ *
+ * Since the event is in guest memory once injected, KVM's "injected"
+ * state is cleared before every entry (lite_vcpu_run) and when an entry
+ * is abandoned (lite_cancel_injection): there is nothing to re-inject.
  */
 #include "lite.h"
 
 #include <asm/kvm_host.h>
+#include "desc.h"
 #include "lapic.h"
 #include "x86.h"
+#include "kvm_cache_regs.h"
 
-static void lite_queue_event(struct vcpu_lite *lite, u8 vector, bool soft,
-			     bool has_error_code, u32 error_code)
+/* A 32-bit interrupt or trap gate, decoded. */
+struct lite_gate {
+	u32 offset;
+	u16 selector;
+	u8 type;
+	u8 dpl;
+	bool present;
+};
+
+#define LITE_GATE_INT32		0xe
+#define LITE_GATE_TRAP32	0xf
+
+static int lite_write_guest(struct kvm_vcpu *vcpu, unsigned long gva,
+			    const void *buf, unsigned int len)
 {
-	lite->event.valid = true;
-	lite->event.vector = vector;
-	lite->event.soft = soft;
-	lite->event.has_error_code = has_error_code;
-	lite->event.error_code = error_code;
+	struct kvm_mmu *mmu = vcpu->arch.walk_mmu;
+	struct x86_exception e;
+
+	while (len) {
+		unsigned int chunk = min_t(unsigned int, len,
+					   PAGE_SIZE - offset_in_page(gva));
+		gpa_t gpa = mmu->gva_to_gpa(vcpu, mmu, gva, PFERR_WRITE_MASK,
+					    &e);
+
+		if (gpa == INVALID_GPA ||
+		    kvm_vcpu_write_guest(vcpu, gpa, buf, chunk))
+			return -EFAULT;
+		gva += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int lite_read_gate(struct vcpu_lite *lite, unsigned int vector,
+			  struct lite_gate *gate)
+{
+	u64 raw;
+
+	if (vector * 8 + 7 > lite->idt.size ||
+	    lite_read_guest(&lite->vcpu, lite->idt.address + vector * 8,
+			    &raw, sizeof(raw)))
+		return -EFAULT;
+	gate->offset = (raw & 0xffff) | ((raw >> 32) & 0xffff0000);
+	gate->selector = raw >> 16;
+	gate->type = (raw >> 40) & 0x1f;	/* S bit included: must be 0 */
+	gate->dpl = (raw >> 45) & 3;
+	gate->present = (raw >> 47) & 1;
+	return 0;
+}
+
+/* The guest's kernel stack for ring 0, from the TSS it loaded with ltr. */
+static int lite_ring0_stack(struct vcpu_lite *lite, u16 *ss, u32 *esp)
+{
+	struct kvm_segment *tr = &lite->segs[VCPU_SREG_TR];
+	u32 tss[3];		/* link, esp0, ss0 */
+
+	if (tr->unusable || tr->limit < sizeof(tss) - 1 ||
+	    lite_read_guest(&lite->vcpu, tr->base, tss, sizeof(tss)))
+		return -EFAULT;
+	*esp = tss[1];
+	*ss = tss[2];
+	return 0;
+}
+
+/* Load a segment register of KVM's view from the guest's GDT. */
+static int lite_load_segment(struct vcpu_lite *lite, int seg, u16 selector)
+{
+	struct kvm_segment var = {};
+	struct lite_seg d;
+	u64 desc;
+
+	if ((selector & SEGMENT_TI_MASK) ||
+	    (selector >> 3) >= lite->gdt_entries)
+		return -EFAULT;
+	desc = lite->gdt_raw[selector >> 3];
+	if (!(desc & LITE_DESC_P))
+		return -EFAULT;
+	lite_desc_decode(desc, &d);
+	var.selector = selector;
+	var.base = d.base;
+	var.limit = d.limit;
+	var.type = d.type;
+	var.s = d.s;
+	var.dpl = d.dpl;
+	var.present = 1;
+	var.avl = d.avl;
+	var.db = d.db;
+	var.g = d.g;
+	lite->segs[seg] = var;
+	return 0;
+}
+
+/* CS as the CPU holds it: a guest kernel's CS has RPL 1. */
+static u32 lite_hw_cs(struct vcpu_lite *lite, int cpl)
+{
+	u16 cs = lite->segs[VCPU_SREG_CS].selector;
+
+	return cpl ? cs : (cs & ~SEGMENT_RPL_MASK) | 1;
+}
+
+/*
+ * Deliver @vector through the guest's IDT, as a 32-bit CPU would: check
+ * the gate, switch to the ring-0 stack from the guest's TSS when coming
+ * from user mode, push [SS, ESP,] EFLAGS, CS, EIP[, error code], and jump
+ * to the handler.  CS and SS are pushed as the CPU holds them, so a guest
+ * kernel's frames carry RPL 1 and its iret stays in ring 1.
+ *
+ * @insn_len is the length of a software interrupt instruction (the frame
+ * returns past it), 0 for everything else.
+ */
+static int lite_deliver(struct vcpu_lite *lite, unsigned int vector,
+			bool has_error, u32 error_code, unsigned int insn_len)
+{
+	struct kvm_vcpu *vcpu = &lite->vcpu;
+	int cpl = lite_get_cpl(vcpu), new_cpl;
+	u32 frame[6], *f = frame + ARRAY_SIZE(frame);
+	u32 esp = kvm_rsp_read(vcpu), ss_base, new_esp;
+	u16 ss = lite->segs[VCPU_SREG_SS].selector;
+	struct lite_gate gate;
+	u64 code;
+
+	if (lite_read_gate(lite, vector, &gate) || !gate.present ||
+	    (gate.type != LITE_GATE_INT32 && gate.type != LITE_GATE_TRAP32))
+		return -EFAULT;
+	if (insn_len && gate.dpl < cpl) {
+		/* A software interrupt the gate does not allow from here. */
+		kvm_queue_exception_e(vcpu, GP_VECTOR, vector * 8 + 2);
+		return 0;
+	}
+	code = (gate.selector >> 3) < lite->gdt_entries ?
+	       lite->gdt_raw[gate.selector >> 3] : 0;
+	if (!lite_desc_is_code(code) || lite_desc_dpl(code) > cpl)
+		return -EFAULT;
+	new_cpl = lite_desc_dpl(code);
+
+	if (new_cpl != cpl) {
+		*--f = ss;
+		*--f = esp;
+		if (new_cpl != 0 || lite_ring0_stack(lite, &ss, &esp) ||
+		    lite_load_segment(lite, VCPU_SREG_SS, ss))
+			return -EFAULT;
+	}
+	*--f = lite->rflags;
+	*--f = lite_hw_cs(lite, cpl);
+	*--f = kvm_rip_read(vcpu) + insn_len;
+	if (has_error)
+		*--f = error_code;
+
+	new_esp = esp - (frame + ARRAY_SIZE(frame) - f) * 4;
+	ss_base = lite->segs[VCPU_SREG_SS].base;
+	if (lite_write_guest(vcpu, ss_base + new_esp, f,
+			     (frame + ARRAY_SIZE(frame) - f) * 4) ||
+	    lite_load_segment(lite, VCPU_SREG_CS,
+			      (gate.selector & ~SEGMENT_RPL_MASK) |
+			      (new_cpl ? 3 : 1)))
+		return -EFAULT;
+	if (new_cpl == 0)
+		lite->segs[VCPU_SREG_SS].selector =
+			(lite->segs[VCPU_SREG_SS].selector & ~SEGMENT_RPL_MASK) | 1;
+
+	kvm_rsp_write(vcpu, new_esp);
+	kvm_rip_write(vcpu, gate.offset);
+	lite->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF |
+			  X86_EFLAGS_VM);
+	if (gate.type == LITE_GATE_INT32)
+		lite->rflags &= ~X86_EFLAGS_IF;
+	return 0;
+}
+
+/*
+ * Deliver, or failing that (no usable gate, no stack), shut the guest
+ * down: a real CPU would have escalated to a double and triple fault.
+ */
+static void lite_deliver_or_shutdown(struct vcpu_lite *lite,
+				     unsigned int vector, bool has_error,
+				     u32 error_code, unsigned int insn_len)
+{
+	struct kvm_vcpu *vcpu = &lite->vcpu;
+
+	if (!is_protmode(vcpu)) {
+		kvm_inject_realmode_interrupt(vcpu, vector, insn_len);
+		return;
+	}
+	if (lite_deliver(lite, vector, has_error, error_code, insn_len))
+		kvm_make_request(KVM_REQ_TRIPLE_FAULT, vcpu);
+}
+
+int lite_deliver_soft(struct vcpu_lite *lite, unsigned int vector,
+		      unsigned int insn_len)
+{
+	lite_deliver_or_shutdown(lite, vector, false, 0, insn_len);
+	return 1;
 }
 
 void lite_set_interrupt_shadow(struct kvm_vcpu *vcpu, int mask)
@@ -36,9 +229,8 @@ u32 lite_get_interrupt_shadow(struct kvm_vcpu *vcpu)
 
 void lite_inject_irq(struct kvm_vcpu *vcpu, bool reinjected)
 {
-	struct kvm_queued_interrupt *irq = &vcpu->arch.interrupt;
-
-	lite_queue_event(to_lite(vcpu), irq->nr, irq->soft, false, 0);
+	lite_deliver_or_shutdown(to_lite(vcpu), vcpu->arch.interrupt.nr,
+				 false, 0, 0);
 	++vcpu->stat.irq_injections;
 }
 
@@ -46,8 +238,8 @@ void lite_inject_nmi(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_lite *lite = to_lite(vcpu);
 
-	lite_queue_event(lite, NMI_VECTOR, false, false, 0);
-	/* Delivering an NMI blocks further NMIs until the guest's iret. */
+	lite_deliver_or_shutdown(lite, NMI_VECTOR, false, 0, 0);
+	/* Blocks further NMIs until the guest's iret (or NMI-done call). */
 	lite->nmi_masked = true;
 	++vcpu->stat.nmi_injections;
 }
@@ -57,19 +249,16 @@ void lite_inject_exception(struct kvm_vcpu *vcpu)
 	struct kvm_queued_exception *ex = &vcpu->arch.exception;
 
 	kvm_deliver_exception_payload(vcpu, ex);
-	lite_queue_event(to_lite(vcpu), ex->vector,
-			 kvm_exception_is_soft(ex->vector),
-			 ex->has_error_code, ex->error_code);
+	lite_deliver_or_shutdown(to_lite(vcpu), ex->vector,
+				 ex->has_error_code, ex->error_code, 0);
 }
 
-/*
- * The entry was abandoned after KVM injected an event.  KVM's own
- * "injected" flags still name the event, and it re-injects from them on
- * the next attempt, so dropping our copy is all that is needed.
- */
+/* The event is already in guest memory; make sure KVM does not repeat it. */
 void lite_cancel_injection(struct kvm_vcpu *vcpu)
 {
-	to_lite(vcpu)->event.valid = false;
+	vcpu->arch.exception.injected = false;
+	vcpu->arch.interrupt.injected = false;
+	vcpu->arch.nmi_injected = false;
 }
 
 static bool lite_interrupt_blocked(struct vcpu_lite *lite)
@@ -79,20 +268,13 @@ static bool lite_interrupt_blocked(struct vcpu_lite *lite)
 
 int lite_interrupt_allowed(struct kvm_vcpu *vcpu, bool for_injection)
 {
-	struct vcpu_lite *lite = to_lite(vcpu);
-
-	/* One event per entry: the switch has a single delivery slot. */
-	if (for_injection && lite->event.valid)
-		return -EBUSY;
-	return !lite_interrupt_blocked(lite);
+	return !lite_interrupt_blocked(to_lite(vcpu));
 }
 
 int lite_nmi_allowed(struct kvm_vcpu *vcpu, bool for_injection)
 {
 	struct vcpu_lite *lite = to_lite(vcpu);
 
-	if (for_injection && lite->event.valid)
-		return -EBUSY;
 	return !lite->nmi_masked &&
 	       !(lite->interrupt_shadow & KVM_X86_SHADOW_INT_MOV_SS);
 }
@@ -109,8 +291,9 @@ void lite_set_nmi_mask(struct kvm_vcpu *vcpu, bool masked)
 
 /*
  * Windows: KVM wants to know as soon as the guest can take an NMI or an
- * interrupt.  The world switch checks these flags when the guest changes
- * its (virtual) IF or executes iret.
+ * interrupt.  Every cli/sti of a ring-1 guest traps and is emulated, and
+ * KVM re-evaluates events after each emulated instruction, so a request
+ * only has to be remembered.
  */
 void lite_enable_nmi_window(struct kvm_vcpu *vcpu)
 {

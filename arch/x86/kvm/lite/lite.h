@@ -14,17 +14,20 @@
 #include <linux/kvm_host.h>
 #include <asm/desc_defs.h>
 
-/*
- * An event KVM asked us to deliver on the next entry.  With VMX this is
- * the VM-entry interruption-information field; we deliver it ourselves
- * through the guest's IDT.
- */
-struct lite_pending_event {
-	bool valid;
-	bool soft;		/* INTn/INT3/INTO: return after the insn */
-	bool has_error_code;
-	u8 vector;
+#include "switcher.h"
+
+/* lite_exit.vector values that are not CPU vectors. */
+#define LITE_EXIT_NONE		(-1)	/* did not enter */
+#define LITE_EXIT_EMULATE	(-2)	/* state not runnable natively */
+#define LITE_EXIT_NO_ROOT	(-3)	/* no usable shadow page table */
+
+/* Why the guest last stopped, as the switcher left it. */
+struct lite_exit {
+	int vector;		/* trap number, or LITE_EXIT_* */
 	u32 error_code;
+	u32 cr2;
+	bool in_switcher;	/* the trap hit the switch, not the guest */
+	bool host_nmi;		/* an NMI arrived during the switch */
 };
 
 struct vcpu_lite {
@@ -45,8 +48,6 @@ struct vcpu_lite {
 	u64 star;
 	u64 feature_control;
 
-	/* Events and windows requested by KVM, consumed on entry. */
-	struct lite_pending_event event;
 	bool nmi_masked;
 	bool irq_window_requested;
 	bool nmi_window_requested;
@@ -54,6 +55,22 @@ struct vcpu_lite {
 	/* Shadow page-table root KVM's MMU built for this vCPU. */
 	hpa_t shadow_root;
 	bool tlb_flush_pending;
+
+	/*
+	 * The page table the guest really runs on: a private PAE root
+	 * whose last entry points at a private copy of KVM's top page
+	 * directory, with the switcher's hole in it (run.c).
+	 */
+	u64 *pdpt;
+	u64 *pd3;
+
+	/* The guest's GDT as read (raw) and as the CPU may use it (hw). */
+	u64 gdt_raw[LITE_GDT_ENTRIES];
+	u64 gdt_hw[LITE_GDT_ENTRIES];
+	unsigned int gdt_entries;
+
+	struct lite_exit exit;
+	bool sysenter_cs_zeroed;
 };
 
 static inline struct vcpu_lite *to_lite(struct kvm_vcpu *vcpu)
@@ -90,7 +107,32 @@ int lite_set_msr(struct kvm_vcpu *vcpu, struct msr_data *msr);
 int lite_get_feature_msr(u32 msr, u64 *data);
 extern struct kvm_pmu_ops lite_pmu_ops;
 
+/* switcher.c */
+extern unsigned long lite_hole;
+int lite_switcher_init(void);
+void lite_switcher_exit(void);
+struct lite_cpu_pages *lite_pages(int cpu);
+u64 lite_guest_hole_pde(int cpu);
+void lite_set_switcher_gdt_entries(struct desc_struct *gdt,
+				   struct x86_hw_tss *tss);
+
+/* run.c */
+void lite_run_init(void);
+int lite_read_guest(struct kvm_vcpu *vcpu, unsigned long gva, void *buf,
+		    unsigned int len);
+void lite_refresh_gdt(struct vcpu_lite *lite);
+enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
+					    u64 run_flags);
+
+/* exits.c */
+void lite_exits_init(void);
+void lite_handle_exit_irqoff(struct kvm_vcpu *vcpu);
+int lite_handle_exit(struct kvm_vcpu *vcpu,
+		     enum exit_fastpath_completion exit_fastpath);
+
 /* events.c */
+int lite_deliver_soft(struct vcpu_lite *lite, unsigned int vector,
+		      unsigned int insn_len);
 void lite_set_interrupt_shadow(struct kvm_vcpu *vcpu, int mask);
 u32 lite_get_interrupt_shadow(struct kvm_vcpu *vcpu);
 void lite_inject_irq(struct kvm_vcpu *vcpu, bool reinjected);

@@ -24,6 +24,7 @@
 #include <linux/kvm_host.h>
 #include <linux/kvm_lite.h>
 #include <asm/cpufeature.h>
+#include <asm/tlbflush.h>
 
 #include "lite.h"
 #include "x86.h"
@@ -72,17 +73,22 @@ static int lite_check_processor_compatibility(void)
 }
 
 /*
- * There is no VMXON to execute on each CPU: kvm-lite only needs kernel
- * memory, so "enabling virtualization" on a CPU is a no-op, and so is
- * disabling it in an emergency (a crash kernel has nothing to undo).
+ * There is no VMXON.  What a CPU needs before it can run a guest is
+ * global pages off: a host kernel TLB entry marked global would survive
+ * the switch to a guest's page table, where the guest kernel lives at
+ * the very same addresses, and ring 1 could use it.  KVM calls this on
+ * every CPU, including ones that come online or resume later.
  */
 static int lite_enable_virtualization_cpu(void)
 {
+	cr4_clear_bits(X86_CR4_PGE);
 	return 0;
 }
 
 static void lite_disable_virtualization_cpu(void)
 {
+	if (boot_cpu_has(X86_FEATURE_PGE))
+		cr4_set_bits(X86_CR4_PGE);
 }
 
 static void lite_emergency_disable_virtualization_cpu(void)
@@ -141,11 +147,23 @@ static int lite_vcpu_create(struct kvm_vcpu *vcpu)
 	struct vcpu_lite *lite = to_lite(vcpu);
 
 	lite->shadow_root = INVALID_PAGE;
+	/* CR3 holds 32 bits: the PAE root must sit below 4 GB (lowmem). */
+	lite->pdpt = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	lite->pd3 = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!lite->pdpt || !lite->pd3) {
+		free_page((unsigned long)lite->pdpt);
+		free_page((unsigned long)lite->pd3);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 static void lite_vcpu_free(struct kvm_vcpu *vcpu)
 {
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	free_page((unsigned long)lite->pdpt);
+	free_page((unsigned long)lite->pd3);
 }
 
 static void lite_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
@@ -158,7 +176,7 @@ static void lite_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 	lite->nmi_masked = false;
 	lite->irq_window_requested = false;
 	lite->nmi_window_requested = false;
-	memset(&lite->event, 0, sizeof(lite->event));
+	lite->exit.vector = LITE_EXIT_NONE;
 
 	/* INIT keeps MSRs (SDM: "Processor State After Reset"). */
 	if (!init_event) {
@@ -174,12 +192,31 @@ static void lite_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
 {
 }
 
+/*
+ * SYSENTER jumps to whatever MSR_IA32_SYSENTER_CS names; from a guest in
+ * ring 3 that would be the host kernel.  Zero it (sysenter then faults)
+ * before the first entry, and give the host its value back whenever the
+ * vCPU thread leaves the CPU or returns to user space: both go through
+ * vcpu_put first.
+ */
 static void lite_vcpu_put(struct kvm_vcpu *vcpu)
 {
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	if (lite->sysenter_cs_zeroed) {
+		wrmsr(MSR_IA32_SYSENTER_CS, current->thread.sysenter_cs, 0);
+		lite->sysenter_cs_zeroed = false;
+	}
 }
 
 static void lite_prepare_switch_to_guest(struct kvm_vcpu *vcpu)
 {
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	if (boot_cpu_has(X86_FEATURE_SEP) && !lite->sysenter_cs_zeroed) {
+		wrmsr(MSR_IA32_SYSENTER_CS, 0, 0);
+		lite->sysenter_cs_zeroed = true;
+	}
 }
 
 /* Every exception from a ring-1 guest reaches the host anyway. */
@@ -212,38 +249,11 @@ static void lite_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root_hpa,
 	to_lite(vcpu)->shadow_root = root_hpa;
 }
 
-/*
- * Until the world switch lands, KVM_RUN stops before entering the guest
- * with a documented failure (KVM_EXIT_FAIL_ENTRY, reason
- * KVM_LITE_ENTRY_FAIL_NO_SWITCHER) rather than pretending to run it.
- */
-static void lite_report_no_switcher(struct kvm_vcpu *vcpu)
-{
-	struct kvm_run *run = vcpu->run;
-
-	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
-	run->fail_entry.hardware_entry_failure_reason =
-		KVM_LITE_ENTRY_FAIL_NO_SWITCHER;
-	run->fail_entry.cpu = vcpu->cpu;
-}
-
+/* Once per KVM_RUN: pick up a GDT changed by KVM_SET_SREGS and co. */
 static int lite_vcpu_pre_run(struct kvm_vcpu *vcpu)
 {
-	lite_report_no_switcher(vcpu);
-	return 0;
-}
-
-static enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
-						   u64 run_flags)
-{
-	return EXIT_FASTPATH_NONE;
-}
-
-static int lite_handle_exit(struct kvm_vcpu *vcpu,
-			    enum exit_fastpath_completion exit_fastpath)
-{
-	lite_report_no_switcher(vcpu);
-	return 0;
+	lite_refresh_gdt(to_lite(vcpu));
+	return 1;
 }
 
 /*
@@ -327,10 +337,6 @@ static int lite_check_intercept(struct kvm_vcpu *vcpu,
 				struct x86_exception *exception)
 {
 	return X86EMUL_CONTINUE;
-}
-
-static void lite_handle_exit_irqoff(struct kvm_vcpu *vcpu)
-{
 }
 
 static void lite_setup_mce(struct kvm_vcpu *vcpu)
@@ -507,23 +513,33 @@ static int __init lite_init(void)
 	 */
 	enable_pmu = false;
 
+	r = lite_switcher_init();
+	if (r)
+		return r;
+	lite_run_init();
+	lite_exits_init();
+
 	r = kvm_x86_vendor_init(&lite_init_ops);
 	if (r == -EEXIST)
 		pr_err("another KVM backend (kvm-intel or kvm-amd) is loaded; unload it to use kvm-lite\n");
 	if (r)
-		return r;
+		goto out_switcher;
 
 	r = kvm_init(sizeof(struct vcpu_lite), __alignof__(struct vcpu_lite),
 		     THIS_MODULE);
-	if (r) {
-		kvm_x86_vendor_exit();
-		return r;
-	}
+	if (r)
+		goto out_vendor;
 
 	if (boot_cpu_has(X86_FEATURE_VMX) || boot_cpu_has(X86_FEATURE_SVM))
 		pr_info("this CPU has VT-x or AMD-V: kvm-intel or kvm-amd would run guests faster\n");
 	pr_info("registered: guests run in ring 1 under shadow paging\n");
 	return 0;
+
+out_vendor:
+	kvm_x86_vendor_exit();
+out_switcher:
+	lite_switcher_exit();
+	return r;
 }
 module_init(lite_init);
 
@@ -531,5 +547,6 @@ static void __exit lite_exit(void)
 {
 	kvm_exit();
 	kvm_x86_vendor_exit();
+	lite_switcher_exit();
 }
 module_exit(lite_exit);

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Why the guest stopped, and what to do about it.
+ *
+ * Every exit is a vector of the switcher's IDT.  Host interrupts and
+ * NMIs go to the host's own handlers first, with interrupts still off
+ * (lite_handle_exit_irqoff).  Then, in lite_handle_exit():
+ *
+ *  #GP   the guest ran a privileged instruction in ring 1 (cli, in, out,
+ *        hlt, lgdt, mov to CR0, ...) or a software interrupt: emulate it;
+ *  #PF   KVM's shadow MMU fills in the shadow page table, or reflects the
+ *        fault to the guest;
+ *  #UD   the hypercall instruction, or anything KVM's emulator knows;
+ *  else  the guest's own exception, delivered through its IDT.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/kvm_lite.h>
+#include <asm/desc.h>
+
+#include "lite.h"
+#include "switcher.h"
+#include "x86.h"
+#include "kvm_cache_regs.h"
+#include "mmu.h"
+
+void lite_call_host_handler(unsigned long handler);
+
+/* Error-code bits of a #GP raised while reaching an IDT gate. */
+#define LITE_GP_ERR_EXT		0x1	/* caused by an external event */
+#define LITE_GP_ERR_IDT		0x2	/* the selector indexes the IDT */
+
+static gate_desc *lite_host_idt;
+
+void lite_exits_init(void)
+{
+	struct desc_ptr idt;
+
+	/* The host IDT is shared by all CPUs and read-only after boot. */
+	store_idt(&idt);
+	lite_host_idt = (gate_desc *)idt.address;
+}
+
+static void lite_host_interrupt(struct kvm_vcpu *vcpu, unsigned int vector,
+				enum kvm_intr_type type)
+{
+	kvm_before_interrupt(vcpu, type);
+	lite_call_host_handler(gate_offset(&lite_host_idt[vector]));
+	kvm_after_interrupt(vcpu);
+}
+
+void lite_handle_exit_irqoff(struct kvm_vcpu *vcpu)
+{
+	struct lite_exit *e = &to_lite(vcpu)->exit;
+
+	/* An NMI that hit the switch itself, not the guest. */
+	if (e->host_nmi)
+		lite_host_interrupt(vcpu, NMI_VECTOR, KVM_HANDLING_NMI);
+	if (e->vector < 0 || e->in_switcher)
+		return;
+
+	if (e->vector == NMI_VECTOR) {
+		lite_host_interrupt(vcpu, NMI_VECTOR, KVM_HANDLING_NMI);
+	} else if (e->vector == MC_VECTOR) {
+		kvm_machine_check();
+	} else if (e->vector >= FIRST_EXTERNAL_VECTOR) {
+		lite_host_interrupt(vcpu, e->vector, KVM_HANDLING_IRQ);
+		vcpu->arch.at_instruction_boundary = true;
+	}
+}
+
+/* Tell user space, with the documented reason, that entry failed. */
+static int lite_fail_entry(struct kvm_vcpu *vcpu, u64 reason)
+{
+	vcpu->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	vcpu->run->fail_entry.hardware_entry_failure_reason = reason;
+	vcpu->run->fail_entry.cpu = vcpu->arch.last_vmentry_cpu;
+	return 0;
+}
+
+/*
+ * A guest's `int n`, `int3` or `into` meets a DPL-0 gate in our IDT and
+ * arrives as #GP with the vector in the error code.  Deliver it through
+ * the guest's IDT, past the instruction.
+ */
+static int lite_soft_interrupt(struct kvm_vcpu *vcpu, unsigned int vector)
+{
+	unsigned long linear = to_lite(vcpu)->segs[VCPU_SREG_CS].base +
+			       kvm_rip_read(vcpu);
+	u8 opcode;
+
+	if (lite_read_guest(vcpu, linear, &opcode, 1))
+		return kvm_emulate_instruction(vcpu, 0);
+	switch (opcode) {
+	case 0xcd:			/* int imm8 */
+		return lite_deliver_soft(to_lite(vcpu), vector, 2);
+	case 0xcc:			/* int3 */
+	case 0xce:			/* into */
+		return lite_deliver_soft(to_lite(vcpu), vector, 1);
+	default:
+		return kvm_emulate_instruction(vcpu, 0);
+	}
+}
+
+static int lite_handle_gp(struct kvm_vcpu *vcpu, u32 error_code)
+{
+	/* IDT-referencing, not external: a software interrupt. */
+	if ((error_code & (LITE_GP_ERR_IDT | LITE_GP_ERR_EXT)) ==
+	    LITE_GP_ERR_IDT)
+		return lite_soft_interrupt(vcpu, error_code >> 3);
+	/*
+	 * Anything else, privileged instruction or genuine fault, the
+	 * emulator re-executes with the guest's view of privilege (ring 0)
+	 * and raises whatever a real CPU would have.
+	 */
+	return kvm_emulate_instruction(vcpu, 0);
+}
+
+static int lite_handle_pf(struct kvm_vcpu *vcpu, unsigned long cr2,
+			  u32 error_code)
+{
+	/*
+	 * The hole does not exist for the guest: whatever its own page
+	 * tables say, an access there faults, and the guest is told so.
+	 */
+	if (cr2 - lite_hole < LITE_HOLE_SIZE) {
+		kvm_fixup_and_inject_pf_error(vcpu, cr2, error_code);
+		return 1;
+	}
+	return kvm_mmu_page_fault(vcpu, cr2, error_code, NULL, 0);
+}
+
+/* KVM's hypercall instruction, which raises #UD on a CPU without VMX. */
+static bool lite_is_hypercall(struct kvm_vcpu *vcpu)
+{
+	unsigned long linear = to_lite(vcpu)->segs[VCPU_SREG_CS].base +
+			       kvm_rip_read(vcpu);
+	u8 insn[3];
+
+	if (lite_read_guest(vcpu, linear, insn, sizeof(insn)))
+		return false;
+	return insn[0] == 0x0f && insn[1] == 0x01 &&
+	       (insn[2] == 0xc1 || insn[2] == 0xd9);	/* vmcall, vmmcall */
+}
+
+static int lite_handle_ud(struct kvm_vcpu *vcpu)
+{
+	if (lite_is_hypercall(vcpu))
+		return kvm_emulate_hypercall(vcpu);
+	return handle_ud(vcpu);
+}
+
+/* The guest's own exception: give it back, through its IDT. */
+static int lite_reflect_exception(struct kvm_vcpu *vcpu, unsigned int vector,
+				  u32 error_code)
+{
+	if (x86_exception_has_error_code(vector))
+		kvm_queue_exception_e(vcpu, vector, error_code);
+	else
+		kvm_queue_exception(vcpu, vector);
+	return 1;
+}
+
+int lite_handle_exit(struct kvm_vcpu *vcpu,
+		     enum exit_fastpath_completion exit_fastpath)
+{
+	struct vcpu_lite *lite = to_lite(vcpu);
+	struct lite_exit *e = &lite->exit;
+
+	/* Descriptors the guest changed take effect from the next entry. */
+	lite_refresh_gdt(lite);
+
+	switch (e->vector) {
+	case LITE_EXIT_NONE:
+		return 1;
+	case LITE_EXIT_EMULATE:
+		return kvm_emulate_instruction(vcpu, 0);
+	case LITE_EXIT_NO_ROOT:
+		return lite_fail_entry(vcpu, KVM_LITE_ENTRY_FAIL_NO_ROOT);
+	}
+	if (e->in_switcher)
+		return lite_fail_entry(vcpu, KVM_LITE_ENTRY_FAIL_SWITCH_FAULT);
+
+	++vcpu->stat.exits;
+	switch (e->vector) {
+	case NMI_VECTOR:
+	case MC_VECTOR:
+		return 1;		/* the host handled it */
+	case GP_VECTOR:
+		return lite_handle_gp(vcpu, e->error_code);
+	case PF_VECTOR:
+		return lite_handle_pf(vcpu, e->cr2, e->error_code);
+	case UD_VECTOR:
+		return lite_handle_ud(vcpu);
+	case DF_VECTOR:
+		kvm_make_request(KVM_REQ_TRIPLE_FAULT, vcpu);
+		return 1;
+	}
+	if (e->vector >= FIRST_EXTERNAL_VECTOR)
+		return 1;		/* a host interrupt, already handled */
+	return lite_reflect_exception(vcpu, e->vector, e->error_code);
+}

@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Running a guest: what happens around one trip through the switcher.
+ *
+ *  1. lite_refresh_gdt() (preemptible) reads the guest's GDT and
+ *     sanitizes it (desc.c).
+ *  2. lite_vcpu_run() (interrupts off) checks that the state KVM holds
+ *     can be expressed natively, builds the page table the guest runs
+ *     on, copies registers into page A and the GDT into page B, and calls
+ *     the switcher.
+ *  3. The switcher returns on the guest's first trap, fault or interrupt;
+ *     lite_vcpu_run() copies the registers back.
+ *  4. lite_handle_exit_irqoff() gives host interrupts and NMIs to the
+ *     host's own handlers; lite_handle_exit() deals with the rest, mostly
+ *     through KVM's instruction emulator and MMU.
+ *
+ * Guest states that cannot run natively (real mode, vm86, an LDT, ...)
+ * are stepped by KVM's instruction emulator instead, one instruction per
+ * trip, until they can: that is how a guest gets from its reset state to
+ * protected mode.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm_host.h>
+#include <linux/kvm_lite.h>
+#include <asm/desc.h>
+#include <asm/tlbflush.h>
+
+#include "lite.h"
+#include "desc.h"
+#include "switcher.h"
+#include "x86.h"
+#include "kvm_cache_regs.h"
+#include "mmu.h"
+
+extern const char lite_switcher_start[], lite_switch_to_guest[];
+
+/* The switcher's entry, as a far pointer for lcall. */
+static struct {
+	u32 offset;
+	u16 segment;
+} __packed lite_entry;
+
+void lite_run_init(void)
+{
+	lite_entry.offset = lite_hole +
+			    (lite_switch_to_guest - lite_switcher_start);
+	lite_entry.segment = LITE_CS;
+}
+
+/*
+ * Flags the CPU owns while the guest runs.  IF and IOPL are the guest's
+ * virtual ones: the real IF stays set (host interrupts must get through)
+ * and the real IOPL stays 0 (so cli, sti and I/O trap).
+ */
+#define LITE_HW_FLAGS	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
+			 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
+			 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_NT | \
+			 X86_EFLAGS_RF | X86_EFLAGS_AC | X86_EFLAGS_ID)
+
+/* ---------------------------------------------------------------- GDT */
+
+/* Copy @len bytes of guest linear memory, with supervisor rights. */
+int lite_read_guest(struct kvm_vcpu *vcpu, unsigned long gva, void *buf,
+		    unsigned int len)
+{
+	struct kvm_mmu *mmu = vcpu->arch.walk_mmu;
+	struct x86_exception e;
+
+	while (len) {
+		unsigned int chunk = min_t(unsigned int, len,
+					   PAGE_SIZE - offset_in_page(gva));
+		gpa_t gpa = mmu->gva_to_gpa(vcpu, mmu, gva, 0, &e);
+
+		if (gpa == INVALID_GPA ||
+		    kvm_vcpu_read_guest(vcpu, gpa, buf, chunk))
+			return -EFAULT;
+		gva += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/*
+ * Re-read the guest's GDT.  A guest changing a descriptor in memory sees
+ * the change at its next exit at the latest (a real CPU reads the table
+ * at every segment load; paravirtual guests tell us at once).
+ */
+void lite_refresh_gdt(struct vcpu_lite *lite)
+{
+	unsigned int n = min_t(unsigned int, (lite->gdt.size + 1) / 8,
+			       LITE_GDT_ENTRIES);
+	int i;
+
+	memset(lite->gdt_raw, 0, sizeof(lite->gdt_raw));
+	lite->gdt_entries = 0;
+	if (!is_protmode(&lite->vcpu) || !n)
+		return;
+	if (lite_read_guest(&lite->vcpu, lite->gdt.address, lite->gdt_raw,
+			    n * 8))
+		return;
+	lite->gdt_entries = n;
+	for (i = 0; i < n; i++)
+		lite->gdt_hw[i] = lite_desc_sanitize(lite->gdt_raw[i]);
+}
+
+/* The guest's descriptor for @selector, or 0 if we hold none. */
+static u64 lite_guest_desc(struct vcpu_lite *lite, u16 selector)
+{
+	unsigned int index = selector >> 3;
+
+	if ((selector & SEGMENT_TI_MASK) || index >= lite->gdt_entries)
+		return 0;
+	return lite->gdt_raw[index];
+}
+
+/* ------------------------------------------- can the CPU run this state? */
+
+static bool lite_data_seg_ok(struct vcpu_lite *lite, int seg, int hw_cpl)
+{
+	struct kvm_segment *s = &lite->segs[seg];
+	u16 sel = s->selector;
+
+	if (s->unusable || !(sel & ~SEGMENT_RPL_MASK))
+		return true;		/* loaded as a null selector */
+	return lite_desc_is_usable_data(lite_desc_sanitize(lite_guest_desc(lite, sel)),
+					max_t(int, hw_cpl, sel & SEGMENT_RPL_MASK));
+}
+
+/*
+ * Protected mode, CPL 0 (run in ring 1) or 3, every segment described by
+ * the GDT we copied, no LDT.  Everything else is emulated.
+ */
+static bool lite_state_is_native(struct vcpu_lite *lite)
+{
+	struct kvm_vcpu *vcpu = &lite->vcpu;
+	int cpl = lite_get_cpl(vcpu), hw_cpl = cpl ? 3 : 1;
+	u64 cs = lite_guest_desc(lite, lite->segs[VCPU_SREG_CS].selector);
+	u64 ss = lite_guest_desc(lite, lite->segs[VCPU_SREG_SS].selector);
+	int seg;
+
+	if (!is_protmode(vcpu) || (lite->rflags & X86_EFLAGS_VM) ||
+	    (cpl != 0 && cpl != 3))
+		return false;
+	if (!lite->segs[VCPU_SREG_LDTR].unusable &&
+	    (lite->segs[VCPU_SREG_LDTR].selector & ~SEGMENT_RPL_MASK))
+		return false;
+	if (!lite_desc_is_code(cs) || (lite_desc_dpl(cs) != cpl) ||
+	    !lite_desc_is_writable_data(ss) || lite_desc_dpl(ss) != cpl)
+		return false;
+	for (seg = VCPU_SREG_ES; seg <= VCPU_SREG_GS; seg++)
+		if (seg != VCPU_SREG_CS && seg != VCPU_SREG_SS &&
+		    !lite_data_seg_ok(lite, seg, hw_cpl))
+			return false;
+	return true;
+}
+
+/* ----------------------------------------------------- the guest's CR3 */
+
+/*
+ * KVM built a PAE root (four entries) for this vCPU.  The guest runs on a
+ * private copy: the first three entries as they are, the fourth pointing
+ * at a copy of KVM's top page directory with the hole's slot replaced.
+ * Copying at every entry is what keeps this correct: KVM changes its
+ * shadow tables only while no vCPU of the VM is in the guest (a remote
+ * TLB flush kicks them all out), just as a real CPU's paging-structure
+ * caches are only trusted until the next flush.
+ */
+static int lite_build_guest_cr3(struct vcpu_lite *lite, int cpu)
+{
+	struct kvm_mmu *mmu = lite->vcpu.arch.mmu;
+	unsigned int hole_pde = (lite_hole >> PMD_SHIFT) & (PTRS_PER_PMD - 1);
+	u64 *root = mmu->pae_root;
+
+	if (!root || mmu->root.hpa != __pa(root))
+		return -EINVAL;
+
+	memcpy(lite->pdpt, root, 3 * sizeof(u64));
+	if (root[3] & _PAGE_PRESENT)
+		memcpy(lite->pd3, __va((phys_addr_t)(root[3] & PTE_PFN_MASK)),
+		       PAGE_SIZE);
+	else
+		memset(lite->pd3, 0, PAGE_SIZE);
+	lite->pd3[hole_pde] = lite_guest_hole_pde(cpu);
+	lite->pdpt[3] = __pa(lite->pd3) | _PAGE_PRESENT;
+	return 0;
+}
+
+/* --------------------------------------------------- in and out of A, B */
+
+static u32 lite_hw_selector(struct vcpu_lite *lite, int seg, int hw_cpl)
+{
+	struct kvm_segment *s = &lite->segs[seg];
+
+	if (s->unusable)
+		return 0;
+	if (seg == VCPU_SREG_CS || seg == VCPU_SREG_SS)
+		return (s->selector & ~SEGMENT_RPL_MASK) | hw_cpl;
+	return s->selector;
+}
+
+static void lite_load_guest_state(struct vcpu_lite *lite,
+				  struct lite_cpu_pages *p)
+{
+	struct kvm_vcpu *vcpu = &lite->vcpu;
+	struct lite_regs *r = &p->a.regs;
+	int hw_cpl = lite_get_cpl(vcpu) ? 3 : 1;
+
+	r->eax = kvm_rax_read(vcpu);
+	r->ebx = kvm_rbx_read(vcpu);
+	r->ecx = kvm_rcx_read(vcpu);
+	r->edx = kvm_rdx_read(vcpu);
+	r->esi = kvm_rsi_read(vcpu);
+	r->edi = kvm_rdi_read(vcpu);
+	r->ebp = kvm_rbp_read(vcpu);
+	r->esp = kvm_rsp_read(vcpu);
+	r->eip = kvm_rip_read(vcpu);
+	r->eflags = (lite->rflags & LITE_HW_FLAGS) | X86_EFLAGS_IF |
+		    X86_EFLAGS_FIXED;
+	r->cs = lite_hw_selector(lite, VCPU_SREG_CS, hw_cpl);
+	r->ss = lite_hw_selector(lite, VCPU_SREG_SS, hw_cpl);
+	r->ds = lite_hw_selector(lite, VCPU_SREG_DS, hw_cpl);
+	r->es = lite_hw_selector(lite, VCPU_SREG_ES, hw_cpl);
+	r->fs = lite_hw_selector(lite, VCPU_SREG_FS, hw_cpl);
+	r->gs = lite_hw_selector(lite, VCPU_SREG_GS, hw_cpl);
+	r->trapnum = 0;
+	r->errcode = 0;
+
+	memset(p->b.gdt, 0, sizeof(p->b.gdt));
+	memcpy(p->b.gdt, lite->gdt_hw, lite->gdt_entries * 8);
+	lite_set_switcher_gdt_entries(p->b.gdt, &p->b.tss);
+}
+
+/*
+ * A segment register's hidden part, as KVM sees it, from the selector
+ * the CPU held and the guest's own (unsanitized) descriptor.
+ */
+static void lite_segment_from_selector(struct vcpu_lite *lite, int seg,
+				       u16 selector)
+{
+	struct kvm_segment *s = &lite->segs[seg];
+	struct lite_seg d;
+	u64 desc;
+
+	memset(s, 0, sizeof(*s));
+	s->selector = selector;
+	desc = lite_guest_desc(lite, selector);
+	if (!(selector & ~SEGMENT_RPL_MASK) || !(desc & LITE_DESC_P)) {
+		s->unusable = 1;
+		return;
+	}
+	lite_desc_decode(desc, &d);
+	s->base = d.base;
+	s->limit = d.limit;
+	s->type = d.type | 1;		/* the CPU set "accessed" */
+	s->s = d.s;
+	s->dpl = d.dpl;
+	s->present = 1;
+	s->avl = d.avl;
+	s->db = d.db;
+	s->g = d.g;
+}
+
+/* Guest ring 1 is the guest's ring 0: show it RPL 0 in CS and SS. */
+static u16 lite_guest_rpl(u32 hw_selector)
+{
+	return (hw_selector & SEGMENT_RPL_MASK) == 1 ?
+	       hw_selector & ~SEGMENT_RPL_MASK : hw_selector;
+}
+
+static void lite_save_guest_state(struct vcpu_lite *lite, struct lite_regs *r)
+{
+	struct kvm_vcpu *vcpu = &lite->vcpu;
+
+	kvm_rax_write(vcpu, r->eax);
+	kvm_rbx_write(vcpu, r->ebx);
+	kvm_rcx_write(vcpu, r->ecx);
+	kvm_rdx_write(vcpu, r->edx);
+	kvm_rsi_write(vcpu, r->esi);
+	kvm_rdi_write(vcpu, r->edi);
+	kvm_rbp_write(vcpu, r->ebp);
+	kvm_rsp_write(vcpu, r->esp);
+	kvm_rip_write(vcpu, r->eip);
+	lite->rflags = (lite->rflags & ~LITE_HW_FLAGS) |
+		       (r->eflags & LITE_HW_FLAGS);
+
+	lite_segment_from_selector(lite, VCPU_SREG_CS, lite_guest_rpl(r->cs));
+	lite_segment_from_selector(lite, VCPU_SREG_SS, lite_guest_rpl(r->ss));
+	lite_segment_from_selector(lite, VCPU_SREG_DS, r->ds);
+	lite_segment_from_selector(lite, VCPU_SREG_ES, r->es);
+	lite_segment_from_selector(lite, VCPU_SREG_FS, r->fs);
+	lite_segment_from_selector(lite, VCPU_SREG_GS, r->gs);
+}
+
+/* ------------------------------------------------------ the round trip */
+
+static void lite_save_host_state(struct lite_cpu_pages *p, int cpu)
+{
+	struct lite_page_c *c = &p->c;
+
+	c->host_cr3 = __read_cr3();
+	native_store_gdt(&c->host_gdt_ro);
+	c->host_gdt_rw.size = c->host_gdt_ro.size;
+	c->host_gdt_rw.address = (unsigned long)get_cpu_gdt_rw(cpu);
+	store_idt(&c->host_idt);
+}
+
+static void lite_switch(struct lite_cpu_pages *p, u32 cr3)
+{
+	asm volatile("pushfl\n\t"
+		     "lcall *%[entry]"
+		     : "+a"(p), "+b"(cr3)
+		     : [entry] "m"(lite_entry)
+		     : "ecx", "edx", "esi", "edi", "memory", "cc");
+}
+
+static void lite_record_exit(struct vcpu_lite *lite, struct lite_cpu_pages *p)
+{
+	struct lite_regs *frame = (struct lite_regs *)p->c.exit_sp;
+
+	/*
+	 * The stubs' frame normally sits exactly at page A's register
+	 * area.  Anywhere else, the trap hit the switcher itself while it
+	 * loaded the guest's registers: the guest state is as it was.
+	 */
+	lite->exit.in_switcher = frame != &p->a.regs;
+	lite->exit.vector = frame->trapnum;
+	lite->exit.error_code = frame->errcode;
+	lite->exit.cr2 = p->c.cr2;
+	if (!lite->exit.in_switcher)
+		lite_save_guest_state(lite, &p->a.regs);
+}
+
+enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
+					    u64 run_flags)
+{
+	struct vcpu_lite *lite = to_lite(vcpu);
+	int cpu = smp_processor_id();
+	struct lite_cpu_pages *p = lite_pages(cpu);
+
+	lite->exit.vector = LITE_EXIT_NONE;
+	/* Whatever KVM injected has been delivered into guest memory. */
+	vcpu->arch.exception.injected = false;
+	vcpu->arch.interrupt.injected = false;
+	vcpu->arch.nmi_injected = false;
+
+	if (!lite_state_is_native(lite)) {
+		lite->exit.vector = LITE_EXIT_EMULATE;
+		return EXIT_FASTPATH_NONE;
+	}
+	if (lite_build_guest_cr3(lite, cpu)) {
+		lite->exit.vector = LITE_EXIT_NO_ROOT;
+		return EXIT_FASTPATH_NONE;
+	}
+
+	lite_load_guest_state(lite, p);
+	lite_save_host_state(p, cpu);
+	p->b.nmi_pending = 0;
+
+	guest_state_enter_irqoff();
+	lite_switch(p, __pa(lite->pdpt));
+	guest_state_exit_irqoff();
+
+	lite_record_exit(lite, p);
+	lite->exit.host_nmi = p->b.nmi_pending;
+	vcpu->arch.last_vmentry_cpu = cpu;
+	return EXIT_FASTPATH_NONE;
+}
