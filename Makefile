@@ -34,7 +34,16 @@ KMAKE		= $(MAKE) -C $(SRC) O=$(KBUILD) ARCH=i386 \
 # In-VM test programs: static i386 binaries built against our uapi.
 TEST_CC		:= gcc -m32 -static -O2 -Wall -Wextra -Werror
 TEST_CFLAGS	:= -I tests/lib -I $(USR)/include
-TEST_PROGS	:= $(B)/tests/kvm-abi
+TEST_PROGS	:= $(B)/tests/kvm-abi $(B)/tests/run-guests
+# Flat 32-bit guest images for run-guests, one per tests/guest/t-*.c.
+GUEST_CC	:= gcc -m32 -ffreestanding -fno-pic -fno-pie -no-pie \
+		   -fno-stack-protector -fno-asynchronous-unwind-tables \
+		   -nostdlib -O2 -Wall -Wextra -Werror -I tests/guest \
+		   -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		   -T tests/guest/guest.lds
+GUEST_RT	:= tests/guest/boot.S tests/guest/lib.c
+GUEST_IMAGES	:= $(patsubst tests/guest/%.c,$(B)/guest/%.bin, \
+			$(wildcard tests/guest/t-*.c))
 UNIT_PROGS	:= $(patsubst tests/unit/%.c,$(B)/unit/%, \
 			$(wildcard tests/unit/test-*.c))
 
@@ -64,10 +73,24 @@ $(B)/tests/kvm-abi: $(wildcard tests/abi/*.c tests/abi/*.h) \
 	@echo "  CC      $@"
 	@$(TEST_CC) $(TEST_CFLAGS) -o $@ $(filter %.c,$^)
 
+$(B)/tests/run-guests: tests/guest/run-guests.c tests/guest/guest-abi.h \
+		       tests/lib/ktest.h $(KERNEL_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(TEST_CC) $(TEST_CFLAGS) -I tests/guest -o $@ $<
+
+$(B)/guest/%.bin: tests/guest/%.c $(GUEST_RT) tests/guest/guest.h tests/guest/guest-abi.h \
+		  tests/guest/guest.lds
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	@$(GUEST_CC) -o $(@:.bin=.elf) $(GUEST_RT) $<
+	@objcopy -O binary $(@:.bin=.elf) $@
+
 initramfs: $(INITRAMFS)
-$(INITRAMFS): $(KERNEL_STAMP) $(TEST_PROGS) scripts/kvm-lite/mkinitramfs.sh \
+$(INITRAMFS): $(KERNEL_STAMP) $(TEST_PROGS) $(GUEST_IMAGES) \
+	      scripts/kvm-lite/mkinitramfs.sh \
 	      $(shell find tests/machine -type f) | deps
-	@scripts/kvm-lite/mkinitramfs.sh $(B) $@ $(TEST_PROGS)
+	@scripts/kvm-lite/mkinitramfs.sh $(B) $@ $(TEST_PROGS) $(GUEST_IMAGES)
 
 # Host-side unit tests of pure C code, built for the build machine.
 unit: $(UNIT_PROGS)

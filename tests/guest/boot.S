@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Entry of every test guest.  The harness starts us in flat 32-bit
+ * protected mode, CPL 0 (really ring 1 under kvm-lite), paging off,
+ * with a stack.  Run main(), report its status on the exit port.
+ */
+#include "guest.h"
+
+	.section .text.start, "ax"
+	.globl _start
+_start:
+	movl	$GUEST_STACK_TOP, %esp
+	call	guest_main
+	movw	$PORT_EXIT, %dx
+	outl	%eax, %dx
+1:	hlt
+	jmp	1b
+
+/*
+ * Exception and interrupt entry points for guest_set_trap(): each records
+ * the vector, error code and the frame the CPU pushed, then returns
+ * past nothing (the handler decides where to resume via trap_resume).
+ */
+.macro TRAP vector, has_error
+	.globl trap_entry_\vector
+trap_entry_\vector:
+	.if \has_error == 0
+	pushl	$0
+	.endif
+	pushl	$\vector
+	jmp	trap_common
+.endm
+
+	.text
+	TRAP 0, 0
+	TRAP 3, 0
+	TRAP 6, 0
+	TRAP 13, 1
+	TRAP 14, 1
+	TRAP 32, 0
+	TRAP 48, 0
+	TRAP 128, 0
+
+trap_common:
+	pushal
+	pushl	%esp			/* struct trap_frame * */
+	call	guest_trap
+	addl	$4, %esp
+	popal
+	addl	$8, %esp		/* vector, error code */
+	iret
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The test guests' runtime: console, assertions, IDT gates, traps. */
+#include "guest.h"
+
+static int failures;
+volatile u32 trap_count, last_vector, last_error, last_eip, last_cs;
+volatile u32 trap_resume;
+void (*trap_hook)(struct trap_frame *f);
+
+void puts(const char *s)
+{
+	while (*s)
+		outb(PORT_CONSOLE, *s++);
+}
+
+void put_hex(u32 v)
+{
+	int i;
+
+	puts("0x");
+	for (i = 28; i >= 0; i -= 4)
+		outb(PORT_CONSOLE, "0123456789abcdef"[(v >> i) & 0xf]);
+}
+
+void put_dec(u32 v)
+{
+	char buf[12], *p = buf + sizeof(buf) - 1;
+
+	*p = 0;
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	puts(p);
+}
+
+int check(int cond, const char *what)
+{
+	puts(cond ? "ok - guest: " : "not ok - guest: ");
+	puts(what);
+	puts("\n");
+	if (!cond)
+		failures++;
+	return cond;
+}
+
+int check_eq(u32 got, u32 want, const char *what)
+{
+	if (got == want)
+		return check(1, what);
+	puts("not ok - guest: ");
+	puts(what);
+	puts(" (got ");
+	put_hex(got);
+	puts(", want ");
+	put_hex(want);
+	puts(")\n");
+	failures++;
+	return 0;
+}
+
+void guest_exit(u32 status)
+{
+	outl(PORT_EXIT, status ? status : (u32)failures);
+	for (;;)
+		asm volatile("hlt");
+}
+
+/* A 32-bit interrupt gate in the IDT the harness pointed IDTR at. */
+void set_gate(int vector, void (*entry)(void), int dpl)
+{
+	u32 *gate = (u32 *)(IDT_BASE + vector * 8);
+	u32 addr = (u32)entry;
+
+	gate[0] = (SEL_KCODE << 16) | (addr & 0xffff);
+	gate[1] = (addr & 0xffff0000) | 0x8e00 | (dpl << 13);
+}
+
+void guest_trap(struct trap_frame *f)
+{
+	trap_count++;
+	last_vector = f->vector;
+	last_error = f->error_code;
+	last_eip = f->eip;
+	last_cs = f->cs;
+	if (trap_hook)
+		trap_hook(f);
+	if (trap_resume) {
+		f->eip = trap_resume;
+		trap_resume = 0;
+	}
+}
+
+int guest_failures(void)
+{
+	return failures;
+}
