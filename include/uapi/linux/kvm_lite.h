@@ -18,7 +18,5 @@
 #define KVM_LITE_ENTRY_FAIL_BASE		0x4c540000ULL
 /* KVM's MMU offered no PAE root to run the guest on (a kvm-lite bug). */
 #define KVM_LITE_ENTRY_FAIL_NO_ROOT		(KVM_LITE_ENTRY_FAIL_BASE + 2)
-/* The CPU refused the guest state while switching (a kvm-lite bug). */
-#define KVM_LITE_ENTRY_FAIL_SWITCH_FAULT	(KVM_LITE_ENTRY_FAIL_BASE + 3)
 
 #endif /* _UAPI_LINUX_KVM_LITE_H */

@@ -179,8 +179,13 @@ int lite_handle_exit(struct kvm_vcpu *vcpu,
 	case LITE_EXIT_NO_ROOT:
 		return lite_fail_entry(vcpu, KVM_LITE_ENTRY_FAIL_NO_ROOT);
 	}
+	/*
+	 * The CPU refused the state while entering (an EIP beyond the CS
+	 * limit, say).  Let the emulator take the guest's next instruction:
+	 * it applies the same checks and raises what a real CPU would.
+	 */
 	if (e->in_switcher)
-		return lite_fail_entry(vcpu, KVM_LITE_ENTRY_FAIL_SWITCH_FAULT);
+		return kvm_emulate_instruction(vcpu, 0);
 
 	++vcpu->stat.exits;
 	switch (e->vector) {

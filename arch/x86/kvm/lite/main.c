@@ -505,6 +505,16 @@ static int __init lite_init(void)
 		       lite_required_features[missing].why);
 		return -EOPNOTSUPP;
 	}
+	/*
+	 * Ring 1 is "supervisor" to the paging unit: with SMAP a guest
+	 * kernel could not touch its own user pages, with SMEP it could not
+	 * run what KVM's shadow maps user-accessible for a CR0.WP=0 guest.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_SMAP) ||
+	    cpu_feature_enabled(X86_FEATURE_SMEP)) {
+		pr_err("SMAP/SMEP are on, which ring-1 guests cannot live with; boot with nosmap nosmep\n");
+		return -EOPNOTSUPP;
+	}
 
 	/*
 	 * A guest PMU needs counters that follow the guest across world

@@ -143,6 +143,13 @@ static bool lite_state_is_native(struct vcpu_lite *lite)
 	if (!is_protmode(vcpu) || (lite->rflags & X86_EFLAGS_VM) ||
 	    (cpl != 0 && cpl != 3))
 		return false;
+	/*
+	 * An interrupt shadow (after an emulated sti) covers exactly one
+	 * instruction; no trap would tell us when it ends, so that
+	 * instruction is emulated too.
+	 */
+	if (lite->interrupt_shadow)
+		return false;
 	if (!lite->segs[VCPU_SREG_LDTR].unusable &&
 	    (lite->segs[VCPU_SREG_LDTR].selector & ~SEGMENT_RPL_MASK))
 		return false;
