@@ -19,4 +19,38 @@
 /* KVM's MMU offered no PAE root to run the guest on (a kvm-lite bug). */
 #define KVM_LITE_ENTRY_FAIL_NO_ROOT		(KVM_LITE_ENTRY_FAIL_BASE + 2)
 
+/*
+ * Hypercalls.  A guest makes them with KVM's hypercall instruction
+ * (vmcall, 0f 01 c1; vmmcall, 0f 01 d9, is accepted too), which raises
+ * #UD on a CPU without VMX and so reaches the host.  EAX holds the number,
+ * EBX, ECX, EDX and ESI the arguments; the result comes back in EAX,
+ * 0 or a negative KVM_E* code from <linux/kvm_para.h>.  Only the guest
+ * kernel (CPL 0) may call; user mode gets -KVM_EPERM.  KVM's own KVM_HC_*
+ * calls work as Documentation/virt/kvm/x86/hypercalls.rst describes;
+ * kvm-lite's live at KVM_HC_LITE_BASE ("LT").
+ */
+#define KVM_HC_LITE_BASE		0x4c540000
+
+/*
+ * KVM_HC_LITE_SET_STACK(ss, esp): the guest kernel's stack for entries
+ * from user mode (what a real CPU reads from TSS.SS0:ESP0).  @ss must be
+ * a present, writable, DPL-0 data segment of the guest's GDT.  A guest
+ * that uses direct traps must call this whenever the stack changes
+ * (Linux: on every context switch).  -KVM_EINVAL on a bad @ss.
+ */
+#define KVM_HC_LITE_SET_STACK		(KVM_HC_LITE_BASE + 1)
+
+/*
+ * KVM_HC_LITE_DIRECT_TRAP(vector, enable): let user mode's "int $vector"
+ * enter the guest kernel directly, without an exit (a system call costs
+ * what it costs natively).  The guest's IDT entry for @vector must be a
+ * present 32-bit trap gate of DPL 3 into a DPL-0 code segment: a trap
+ * gate leaves IF alone, so the real IF never has to be cleared.  The gate
+ * is read at the time of the call; loading a new IDT (lidt) turns direct
+ * traps off.  Requires KVM_HC_LITE_SET_STACK first.  @vector must be
+ * 32..255.  One vector at a time; @enable = 0 turns it off.
+ * -KVM_EINVAL if any of this does not hold.
+ */
+#define KVM_HC_LITE_DIRECT_TRAP		(KVM_HC_LITE_BASE + 2)
+
 #endif /* _UAPI_LINUX_KVM_LITE_H */

@@ -73,12 +73,20 @@ static int lite_read_gate(struct vcpu_lite *lite, unsigned int vector,
 	return 0;
 }
 
-/* The guest's kernel stack for ring 0, from the TSS it loaded with ltr. */
+/*
+ * The guest's kernel stack for ring 0: what it told us by hypercall, or
+ * else what the CPU would read, from the TSS it loaded with ltr.
+ */
 static int lite_ring0_stack(struct vcpu_lite *lite, u16 *ss, u32 *esp)
 {
 	struct kvm_segment *tr = &lite->segs[VCPU_SREG_TR];
 	u32 tss[3];		/* link, esp0, ss0 */
 
+	if (lite->ring0_stack_valid) {
+		*ss = lite->ring0_ss;
+		*esp = lite->ring0_esp;
+		return 0;
+	}
 	if (tr->unusable || tr->limit < sizeof(tss) - 1 ||
 	    lite_read_guest(&lite->vcpu, tr->base, tss, sizeof(tss)))
 		return -EFAULT;

@@ -132,6 +132,7 @@ static int lite_handle_pf(struct kvm_vcpu *vcpu, unsigned long cr2,
 }
 
 /* KVM's hypercall instruction, which raises #UD on a CPU without VMX. */
+#define LITE_HYPERCALL_LEN	3
 static bool lite_is_hypercall(struct kvm_vcpu *vcpu)
 {
 	unsigned long linear = to_lite(vcpu)->segs[VCPU_SREG_CS].base +
@@ -146,9 +147,13 @@ static bool lite_is_hypercall(struct kvm_vcpu *vcpu)
 
 static int lite_handle_ud(struct kvm_vcpu *vcpu)
 {
-	if (lite_is_hypercall(vcpu))
-		return kvm_emulate_hypercall(vcpu);
-	return handle_ud(vcpu);
+	if (!lite_is_hypercall(vcpu))
+		return handle_ud(vcpu);
+	if (lite_is_lite_hypercall(kvm_rax_read(vcpu)))
+		return lite_hypercall(vcpu, LITE_HYPERCALL_LEN);
+	/* KVM's calls; it skips the instruction through our callback. */
+	to_lite(vcpu)->skip_len = LITE_HYPERCALL_LEN;
+	return kvm_emulate_hypercall(vcpu);
 }
 
 /* The guest's own exception: give it back, through its IDT. */

@@ -71,6 +71,16 @@ struct vcpu_lite {
 
 	struct lite_exit exit;
 	bool sysenter_cs_zeroed;
+	/* Length of the instruction KVM asks us to skip, if we know it. */
+	unsigned int skip_len;
+
+	/* The guest kernel's stack for entries from user mode (hypercall). */
+	bool ring0_stack_valid;
+	u16 ring0_ss;
+	u32 ring0_esp;
+	/* The one vector user mode may trap through directly, or 0. */
+	unsigned int direct_vector;
+	gate_desc direct_gate;
 };
 
 static inline struct vcpu_lite *to_lite(struct kvm_vcpu *vcpu)
@@ -115,6 +125,7 @@ struct lite_cpu_pages *lite_pages(int cpu);
 u64 lite_guest_hole_pde(int cpu);
 void lite_set_switcher_gdt_entries(struct desc_struct *gdt,
 				   struct x86_hw_tss *tss);
+void lite_set_stub_gate(struct lite_cpu_pages *p, unsigned int v);
 
 /* run.c */
 void lite_run_init(void);
@@ -129,6 +140,10 @@ void lite_exits_init(void);
 void lite_handle_exit_irqoff(struct kvm_vcpu *vcpu);
 int lite_handle_exit(struct kvm_vcpu *vcpu,
 		     enum exit_fastpath_completion exit_fastpath);
+
+/* hypercall.c */
+bool lite_is_lite_hypercall(unsigned long nr);
+int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len);
 
 /* events.c */
 int lite_deliver_soft(struct vcpu_lite *lite, unsigned int vector,

@@ -177,6 +177,9 @@ static void lite_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 	lite->irq_window_requested = false;
 	lite->nmi_window_requested = false;
 	lite->exit.vector = LITE_EXIT_NONE;
+	lite->skip_len = 0;
+	lite->ring0_stack_valid = false;
+	lite->direct_vector = 0;
 
 	/* INIT keeps MSRs (SDM: "Processor State After Reset"). */
 	if (!init_event) {
@@ -257,14 +260,20 @@ static int lite_vcpu_pre_run(struct kvm_vcpu *vcpu)
 }
 
 /*
- * No hardware tells us the length of the instruction that exited, so let
- * the emulator decode it and step over it.
+ * No hardware tells us the length of the instruction that exited: unless
+ * we decoded it ourselves (a hypercall), let the emulator step over it.
  */
 static int lite_skip_emulated_instruction(struct kvm_vcpu *vcpu)
 {
-	if (!kvm_emulate_instruction(vcpu, EMULTYPE_SKIP))
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	if (lite->skip_len) {
+		kvm_rip_write(vcpu, kvm_rip_read(vcpu) + lite->skip_len);
+		lite->skip_len = 0;
+	} else if (!kvm_emulate_instruction(vcpu, EMULTYPE_SKIP)) {
 		return 0;
-	to_lite(vcpu)->interrupt_shadow = 0;
+	}
+	lite->interrupt_shadow = 0;
 	return 1;
 }
 

@@ -140,9 +140,13 @@ void lite_get_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
 	*dt = to_lite(vcpu)->idt;
 }
 
+/* A new IDT: the gate a direct trap was made from may be gone. */
 void lite_set_idt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)
 {
-	to_lite(vcpu)->idt = *dt;
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	lite->idt = *dt;
+	lite->direct_vector = 0;
 }
 
 void lite_get_gdt(struct kvm_vcpu *vcpu, struct desc_ptr *dt)

@@ -196,6 +196,29 @@ static int lite_build_guest_cr3(struct vcpu_lite *lite, int cpu)
 
 /* --------------------------------------------------- in and out of A, B */
 
+/* Which vector of this CPU's IDT currently holds a guest's direct gate. */
+static DEFINE_PER_CPU(unsigned int, lite_direct_installed);
+
+/*
+ * A direct trap: user mode's "int $vector" goes straight to the guest
+ * kernel's handler in ring 1, on the stack the guest named, through a
+ * trap gate (IF stays set).  Everything else in the IDT leads to us.
+ */
+static void lite_load_direct_trap(struct vcpu_lite *lite,
+				  struct lite_cpu_pages *p)
+{
+	unsigned int *installed = this_cpu_ptr(&lite_direct_installed);
+
+	if (*installed && *installed != lite->direct_vector)
+		lite_set_stub_gate(p, *installed);
+	if (lite->direct_vector)
+		p->b.idt[lite->direct_vector] = lite->direct_gate;
+	*installed = lite->direct_vector;
+
+	p->b.tss.ss1 = lite->ring0_stack_valid ? lite->ring0_ss | 1 : 0;
+	p->b.tss.sp1 = lite->ring0_esp;
+}
+
 static u32 lite_hw_selector(struct vcpu_lite *lite, int seg, int hw_cpl)
 {
 	struct kvm_segment *s = &lite->segs[seg];
@@ -237,6 +260,7 @@ static void lite_load_guest_state(struct vcpu_lite *lite,
 	memset(p->b.gdt, 0, sizeof(p->b.gdt));
 	memcpy(p->b.gdt, lite->gdt_hw, lite->gdt_entries * 8);
 	lite_set_switcher_gdt_entries(p->b.gdt, &p->b.tss);
+	lite_load_direct_trap(lite, p);
 }
 
 /*

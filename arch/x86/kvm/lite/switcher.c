@@ -123,23 +123,27 @@ static void lite_init_switcher_pgd(void)
 						   i * PGDIR_SIZE);
 }
 
+/* Gate @v of a CPU's IDT leads to the switcher's stub for @v. */
+void lite_set_stub_gate(struct lite_cpu_pages *p, unsigned int v)
+{
+	struct idt_bits bits = { .type = GATE_INTERRUPT, .p = 1 };
+	unsigned long addr = lite_hole_page_addr(0) + lite_stub_offsets[v];
+
+	p->b.idt[v].offset_low = (u16)addr;
+	p->b.idt[v].offset_middle = (u16)(addr >> 16);
+	p->b.idt[v].segment = LITE_CS;
+	p->b.idt[v].bits = bits;
+}
+
 /* Page B of @cpu: the IDT of stubs, the TSS, our GDT slots. */
 static void lite_init_cpu_tables(int cpu)
 {
 	struct lite_cpu_pages *p = lite_pages(cpu);
-	unsigned long text = lite_hole_page_addr(0);
 	struct lite_page_b *b = &p->b;
 	int v;
 
-	for (v = 0; v < IDT_ENTRIES; v++) {
-		struct idt_bits bits = { .type = GATE_INTERRUPT, .p = 1 };
-		unsigned long addr = text + lite_stub_offsets[v];
-
-		b->idt[v].offset_low = (u16)addr;
-		b->idt[v].offset_middle = (u16)(addr >> 16);
-		b->idt[v].segment = LITE_CS;
-		b->idt[v].bits = bits;
-	}
+	for (v = 0; v < IDT_ENTRIES; v++)
+		lite_set_stub_gate(p, v);
 	b->idt_desc.size = sizeof(b->idt) - 1;
 	b->idt_desc.address = (unsigned long)b->idt;
 	b->gdt_desc.size = sizeof(b->gdt) - 1;

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * kvm-lite's hypercalls (see include/uapi/linux/kvm_lite.h for the ABI).
+ *
+ * The hypercall instruction raises #UD here; exits.c recognises it and
+ * sends kvm-lite's numbers here and everything else to KVM's own
+ * kvm_emulate_hypercall().  Every argument is checked against the
+ * guest's own tables: a bad one is an error code for the guest, never a
+ * problem for the host.
+ */
+#include <linux/kvm_host.h>
+#include <linux/kvm_lite.h>
+#include <linux/kvm_para.h>
+
+#include "lite.h"
+#include "desc.h"
+#include "x86.h"
+#include "kvm_cache_regs.h"
+
+#define LITE_GATE_TRAP32	0xf
+
+/* The guest's (raw) GDT descriptor for @selector, or 0. */
+static u64 lite_gdt_desc(struct vcpu_lite *lite, u32 selector)
+{
+	if (selector > 0xffff || (selector & SEGMENT_TI_MASK) ||
+	    (selector >> 3) >= lite->gdt_entries)
+		return 0;
+	return lite->gdt_raw[selector >> 3];
+}
+
+static long lite_hc_set_stack(struct vcpu_lite *lite, u32 ss, u32 esp)
+{
+	u64 desc = lite_gdt_desc(lite, ss);
+
+	if (!(ss & ~SEGMENT_RPL_MASK) || !lite_desc_is_writable_data(desc) ||
+	    lite_desc_dpl(desc) != 0)
+		return -KVM_EINVAL;
+	lite->ring0_ss = ss & ~SEGMENT_RPL_MASK;
+	lite->ring0_esp = esp;
+	lite->ring0_stack_valid = true;
+	return 0;
+}
+
+/* The hardware gate for a direct trap: the guest's handler, in ring 1. */
+static long lite_hc_direct_trap(struct vcpu_lite *lite, u32 vector,
+				u32 enable)
+{
+	struct kvm_vcpu *vcpu = &lite->vcpu;
+	u32 gate[2];
+	u16 selector;
+	u64 code;
+
+	if (!enable) {
+		lite->direct_vector = 0;
+		return 0;
+	}
+	if (vector < FIRST_EXTERNAL_VECTOR || vector > 255 ||
+	    !lite->ring0_stack_valid || vector * 8 + 7 > lite->idt.size ||
+	    lite_read_guest(vcpu, lite->idt.address + vector * 8, gate,
+			    sizeof(gate)))
+		return -KVM_EINVAL;
+
+	selector = gate[0] >> 16;
+	code = lite_gdt_desc(lite, selector);
+	/* Present, 32-bit trap gate, DPL 3, into the guest kernel's code. */
+	if ((gate[1] & 0x9f00) != (0x8000 | (LITE_GATE_TRAP32 << 8)) ||
+	    ((gate[1] >> 13) & 3) != 3 || !lite_desc_is_code(code) ||
+	    lite_desc_dpl(code) != 0)
+		return -KVM_EINVAL;
+
+	lite->direct_vector = vector;
+	lite->direct_gate.offset_low = gate[0] & 0xffff;
+	lite->direct_gate.offset_middle = gate[1] >> 16;
+	lite->direct_gate.segment = (selector & ~SEGMENT_RPL_MASK) | 1;
+	lite->direct_gate.bits = (struct idt_bits) {
+		.type = LITE_GATE_TRAP32, .dpl = 3, .p = 1,
+	};
+	return 0;
+}
+
+bool lite_is_lite_hypercall(unsigned long nr)
+{
+	return nr - KVM_HC_LITE_BASE < 0x10000;
+}
+
+/* A kvm-lite hypercall; the instruction was @insn_len bytes long. */
+int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
+{
+	struct vcpu_lite *lite = to_lite(vcpu);
+	unsigned long nr = kvm_rax_read(vcpu);
+	u32 a0 = kvm_rbx_read(vcpu), a1 = kvm_rcx_read(vcpu);
+	long ret;
+
+	++vcpu->stat.hypercalls;
+	if (lite_get_cpl(vcpu) != 0)
+		ret = -KVM_EPERM;
+	else if (nr == KVM_HC_LITE_SET_STACK)
+		ret = lite_hc_set_stack(lite, a0, a1);
+	else if (nr == KVM_HC_LITE_DIRECT_TRAP)
+		ret = lite_hc_direct_trap(lite, a0, a1);
+	else
+		ret = -KVM_ENOSYS;
+
+	kvm_rax_write(vcpu, (u32)ret);
+	kvm_rip_write(vcpu, kvm_rip_read(vcpu) + insn_len);
+	return 1;
+}
