@@ -95,7 +95,8 @@ $(INITRAMFS): $(KERNEL_STAMP) $(TEST_PROGS) $(GUEST_IMAGES) \
 # Host-side unit tests of pure C code, built for the build machine.
 unit: $(UNIT_PROGS)
 	@for t in $(UNIT_PROGS); do $$t || true; done
-$(B)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) tests/lib/ktest.h
+$(B)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) tests/lib/ktest.h \
+	    arch/x86/kvm/lite/desc.c arch/x86/kvm/lite/desc.h
 	@mkdir -p $(dir $@)
 	@$(CC) -O2 -Wall -Wextra -Werror -I tests/lib -I tests/unit -o $@ $<
 
