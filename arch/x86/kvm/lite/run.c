@@ -376,7 +376,13 @@ enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
 	vcpu->arch.interrupt.injected = false;
 	vcpu->arch.nmi_injected = false;
 
-	if (!lite_state_is_native(lite)) {
+	/*
+	 * KVM wants the guest back right after one step (to re-evaluate
+	 * events it could not inject yet).  With no preemption timer to
+	 * force that, take the step in the emulator.
+	 */
+	if ((run_flags & KVM_RUN_FORCE_IMMEDIATE_EXIT) ||
+	    !lite_state_is_native(lite)) {
 		lite->exit.vector = LITE_EXIT_EMULATE;
 		return EXIT_FASTPATH_NONE;
 	}
