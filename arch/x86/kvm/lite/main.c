@@ -323,15 +323,12 @@ static u64 lite_get_l2_tsc_multiplier(struct kvm_vcpu *vcpu)
 }
 
 /*
- * rdtsc runs natively in ring 1 and 3: the guest reads the host's TSC,
- * and no offset can be applied.  Keep KVM's bookkeeping (kvmclock above
- * all) honest about that by holding the offset at zero; writes to the
- * guest's IA32_TSC therefore have no effect (documented).
+ * rdtsc runs natively in ring 1 and 3: the guest reads the host's TSC and
+ * no offset can be applied.  KVM's offset is kept for its bookkeeping
+ * only (a known hole: see lite.rst, "Holes no trap can close").
  */
 static void lite_write_tsc_offset(struct kvm_vcpu *vcpu)
 {
-	vcpu->arch.l1_tsc_offset = 0;
-	vcpu->arch.tsc_offset = 0;
 }
 
 static void lite_write_tsc_multiplier(struct kvm_vcpu *vcpu)
