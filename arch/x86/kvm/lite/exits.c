@@ -167,15 +167,8 @@ static int lite_reflect_exception(struct kvm_vcpu *vcpu, unsigned int vector,
 	return 1;
 }
 
-int lite_handle_exit(struct kvm_vcpu *vcpu,
-		     enum exit_fastpath_completion exit_fastpath)
+static int lite_dispatch_exit(struct kvm_vcpu *vcpu, struct lite_exit *e)
 {
-	struct vcpu_lite *lite = to_lite(vcpu);
-	struct lite_exit *e = &lite->exit;
-
-	/* Descriptors the guest changed take effect from the next entry. */
-	lite_refresh_gdt(lite);
-
 	switch (e->vector) {
 	case LITE_EXIT_NONE:
 		return 1;
@@ -210,4 +203,18 @@ int lite_handle_exit(struct kvm_vcpu *vcpu,
 	if (e->vector >= FIRST_EXTERNAL_VECTOR)
 		return 1;		/* a host interrupt, already handled */
 	return lite_reflect_exception(vcpu, e->vector, e->error_code);
+}
+
+int lite_handle_exit(struct kvm_vcpu *vcpu,
+		     enum exit_fastpath_completion exit_fastpath)
+{
+	struct vcpu_lite *lite = to_lite(vcpu);
+	int r = lite_dispatch_exit(vcpu, &lite->exit);
+
+	/*
+	 * Descriptors the guest changed in memory, or a GDT it just loaded
+	 * (an emulated lgdt), take effect from the next entry.
+	 */
+	lite_refresh_gdt(lite);
+	return r;
 }

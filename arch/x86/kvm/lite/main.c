@@ -335,14 +335,21 @@ static void lite_write_tsc_multiplier(struct kvm_vcpu *vcpu)
 {
 }
 
+/*
+ * For the kvm_exit tracepoint: the "exit reason" of kvm-lite is the
+ * vector the guest left through; info1 is CR2, info2 the error code.
+ * (The tracepoint prints it with VMX's names: read the number.)
+ */
 static void lite_get_exit_info(struct kvm_vcpu *vcpu, u32 *reason, u64 *info1,
 			       u64 *info2, u32 *intr_info, u32 *error_code)
 {
-	*reason = 0;
-	*info1 = 0;
-	*info2 = 0;
+	struct lite_exit *e = &to_lite(vcpu)->exit;
+
+	*reason = e->vector;
+	*info1 = e->cr2;
+	*info2 = e->error_code;
 	*intr_info = 0;
-	*error_code = 0;
+	*error_code = e->error_code;
 }
 
 static int lite_check_intercept(struct kvm_vcpu *vcpu,
@@ -517,6 +524,11 @@ static int __init lite_init(void)
 		pr_err("this CPU lacks '%s' (%s); not loading\n",
 		       lite_required_features[missing].name,
 		       lite_required_features[missing].why);
+		return -EOPNOTSUPP;
+	}
+	/* KVM derives guest time from it, and spins while it is unknown. */
+	if (!tsc_khz) {
+		pr_err("the TSC frequency is unknown (calibration failed); not loading\n");
 		return -EOPNOTSUPP;
 	}
 	/*

@@ -32,6 +32,7 @@
 #include "x86.h"
 #include "kvm_cache_regs.h"
 #include "mmu.h"
+#include "trace.h"
 
 extern const char lite_switcher_start[], lite_switch_to_guest[];
 
@@ -395,11 +396,13 @@ enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
 	lite_save_host_state(p, cpu);
 	p->b.nmi_pending = 0;
 
+	trace_kvm_entry(vcpu, run_flags & KVM_RUN_FORCE_IMMEDIATE_EXIT);
 	guest_state_enter_irqoff();
 	lite_switch(p, __pa(lite->pdpt));
 	guest_state_exit_irqoff();
 
 	lite_record_exit(lite, p);
+	trace_kvm_exit(vcpu, KVM_ISA_VMX);
 	lite->exit.host_nmi = p->b.nmi_pending;
 	vcpu->arch.last_vmentry_cpu = cpu;
 	return EXIT_FASTPATH_NONE;
