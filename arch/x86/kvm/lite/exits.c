@@ -70,6 +70,22 @@ void lite_handle_exit_irqoff(struct kvm_vcpu *vcpu)
 	}
 }
 
+/*
+ * One instruction through KVM's emulator.  The emulator only notes a
+ * hlt; halting the vCPU is the backend's job, as with VMX's emulation of
+ * invalid guest state.
+ */
+static int lite_emulate(struct kvm_vcpu *vcpu)
+{
+	int r = kvm_emulate_instruction(vcpu, 0);
+
+	if (r > 0 && vcpu->arch.halt_request) {
+		vcpu->arch.halt_request = 0;
+		return kvm_emulate_halt_noskip(vcpu);
+	}
+	return r;
+}
+
 /* Tell user space, with the documented reason, that entry failed. */
 static int lite_fail_entry(struct kvm_vcpu *vcpu, u64 reason)
 {
@@ -91,7 +107,7 @@ static int lite_soft_interrupt(struct kvm_vcpu *vcpu, unsigned int vector)
 	u8 opcode;
 
 	if (lite_read_guest(vcpu, linear, &opcode, 1))
-		return kvm_emulate_instruction(vcpu, 0);
+		return lite_emulate(vcpu);
 	switch (opcode) {
 	case 0xcd:			/* int imm8 */
 		return lite_deliver_soft(to_lite(vcpu), vector, 2);
@@ -99,7 +115,7 @@ static int lite_soft_interrupt(struct kvm_vcpu *vcpu, unsigned int vector)
 	case 0xce:			/* into */
 		return lite_deliver_soft(to_lite(vcpu), vector, 1);
 	default:
-		return kvm_emulate_instruction(vcpu, 0);
+		return lite_emulate(vcpu);
 	}
 }
 
@@ -114,7 +130,7 @@ static int lite_handle_gp(struct kvm_vcpu *vcpu, u32 error_code)
 	 * emulator re-executes with the guest's view of privilege (ring 0)
 	 * and raises whatever a real CPU would have.
 	 */
-	return kvm_emulate_instruction(vcpu, 0);
+	return lite_emulate(vcpu);
 }
 
 static int lite_handle_pf(struct kvm_vcpu *vcpu, unsigned long cr2,
@@ -173,7 +189,7 @@ static int lite_dispatch_exit(struct kvm_vcpu *vcpu, struct lite_exit *e)
 	case LITE_EXIT_NONE:
 		return 1;
 	case LITE_EXIT_EMULATE:
-		return kvm_emulate_instruction(vcpu, 0);
+		return lite_emulate(vcpu);
 	case LITE_EXIT_NO_ROOT:
 		return lite_fail_entry(vcpu, KVM_LITE_ENTRY_FAIL_NO_ROOT);
 	}
@@ -183,7 +199,7 @@ static int lite_dispatch_exit(struct kvm_vcpu *vcpu, struct lite_exit *e)
 	 * it applies the same checks and raises what a real CPU would.
 	 */
 	if (e->in_switcher)
-		return kvm_emulate_instruction(vcpu, 0);
+		return lite_emulate(vcpu);
 
 	++vcpu->stat.exits;
 	switch (e->vector) {
