@@ -53,4 +53,13 @@
  */
 #define KVM_HC_LITE_DIRECT_TRAP		(KVM_HC_LITE_BASE + 2)
 
+/*
+ * KVM_HC_LITE_CPUID(leaf, subleaf): the CPUID the VMM gave this vCPU
+ * (KVM_SET_CPUID2), as the cpuid instruction would return it under
+ * VT-x.  A CPU without CPUID faulting runs cpuid natively in ring 1 and
+ * shows the host's values, so a paravirtual guest asks here instead.
+ * Unlike other calls it returns four values: EAX, EBX, ECX and EDX.
+ */
+#define KVM_HC_LITE_CPUID		(KVM_HC_LITE_BASE + 3)
+
 #endif /* _UAPI_LINUX_KVM_LITE_H */

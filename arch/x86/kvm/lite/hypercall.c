@@ -16,6 +16,7 @@
 #include "desc.h"
 #include "x86.h"
 #include "kvm_cache_regs.h"
+#include "cpuid.h"
 
 #define LITE_GATE_TRAP32	0xf
 
@@ -78,6 +79,18 @@ static long lite_hc_direct_trap(struct vcpu_lite *lite, u32 vector,
 	return 0;
 }
 
+/* The one call with four results: CPUID as KVM would emulate it. */
+static void lite_hc_cpuid(struct kvm_vcpu *vcpu, u32 leaf, u32 subleaf)
+{
+	u32 eax = leaf, ebx, ecx = subleaf, edx;
+
+	kvm_cpuid(vcpu, &eax, &ebx, &ecx, &edx, false);
+	kvm_rbx_write(vcpu, ebx);
+	kvm_rcx_write(vcpu, ecx);
+	kvm_rdx_write(vcpu, edx);
+	kvm_rax_write(vcpu, eax);
+}
+
 bool lite_is_lite_hypercall(unsigned long nr)
 {
 	return nr - KVM_HC_LITE_BASE < 0x10000;
@@ -92,6 +105,11 @@ int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
 	long ret;
 
 	++vcpu->stat.hypercalls;
+	if (nr == KVM_HC_LITE_CPUID && lite_get_cpl(vcpu) == 0) {
+		lite_hc_cpuid(vcpu, a0, a1);
+		kvm_rip_write(vcpu, kvm_rip_read(vcpu) + insn_len);
+		return 1;
+	}
 	if (lite_get_cpl(vcpu) != 0)
 		ret = -KVM_EPERM;
 	else if (nr == KVM_HC_LITE_SET_STACK)
