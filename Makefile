@@ -6,6 +6,7 @@
 #
 #   make run      boot the test machine with kvm-lite loaded
 #   make check    all tests; the last line is "N passed, N failed"
+#   make bench    guest costs beside the host's, as ratios
 #   make kernel   just bzImage, kvm.ko and kvm-lite.ko
 #   make unit     host-side unit tests only
 #   make clean    remove build/ (the ccache cache survives)
@@ -34,7 +35,7 @@ KMAKE		= $(MAKE) -C $(SRC) O=$(KBUILD) ARCH=i386 \
 # In-VM test programs: static i386 binaries built against our uapi.
 TEST_CC		:= gcc -m32 -static -O2 -Wall -Wextra -Werror
 TEST_CFLAGS	:= -I tests/lib -I $(USR)/include
-TEST_PROGS	:= $(B)/tests/kvm-abi $(B)/tests/run-guests
+TEST_PROGS	:= $(B)/tests/kvm-abi $(B)/tests/run-guests $(B)/tests/host-bench
 # Flat 32-bit guest images for run-guests, one per tests/guest/t-*.c.
 GUEST_CC	:= gcc -m32 -ffreestanding -fno-pic -fno-pie -no-pie \
 		   -fno-stack-protector -fno-asynchronous-unwind-tables \
@@ -43,13 +44,13 @@ GUEST_CC	:= gcc -m32 -ffreestanding -fno-pic -fno-pie -no-pie \
 		   -T tests/guest/guest.lds
 GUEST_RT	:= tests/guest/boot.S tests/guest/lib.c
 GUEST_IMAGES	:= $(patsubst tests/guest/%.c,$(B)/guest/%.bin, \
-			$(wildcard tests/guest/t-*.c))
+			$(wildcard tests/guest/t-*.c tests/guest/b-*.c))
 UNIT_PROGS	:= $(patsubst tests/unit/%.c,$(B)/unit/%, \
 			$(wildcard tests/unit/test-*.c))
 
 MACHINE		:= tests/run-machine
 
-.PHONY: all deps kernel tests initramfs unit check run clean
+.PHONY: all deps kernel tests initramfs unit check run bench clean
 all: initramfs
 
 deps:
@@ -79,11 +80,17 @@ $(B)/tests/run-guests: tests/guest/run-guests.c tests/guest/guest-abi.h \
 	@echo "  CC      $@"
 	@$(TEST_CC) $(TEST_CFLAGS) -I tests/guest -o $@ $<
 
+$(B)/tests/host-bench: tests/bench/host-bench.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(TEST_CC) -o $@ $<
+
 $(B)/guest/%.bin: tests/guest/%.c $(GUEST_RT) tests/guest/guest.h tests/guest/guest-abi.h \
+		  include/uapi/linux/kvm_lite.h \
 		  tests/guest/guest.lds
 	@mkdir -p $(dir $@)
 	@echo "  GUEST   $@"
-	@$(GUEST_CC) -o $(@:.bin=.elf) $(GUEST_RT) $<
+	@$(GUEST_CC) -o $(@:.bin=.elf) $(GUEST_RT) $< -lgcc
 	@objcopy -O binary $(@:.bin=.elf) $@
 
 initramfs: $(INITRAMFS)
@@ -105,6 +112,10 @@ check: initramfs $(UNIT_PROGS)
 
 run: initramfs
 	@$(MACHINE) --mode run --smp 2 $(B)
+
+# Costs of the guest beside the host's, measured side by side in one run.
+bench: initramfs
+	@$(MACHINE) --suite bench --label bench $(B) | grep '^#\|^not ok'
 
 clean:
 	rm -rf $(B)

@@ -33,6 +33,7 @@ trap_entry_\vector:
 
 	.text
 	TRAP 0, 0
+	TRAP 2, 0
 	TRAP 3, 0
 	TRAP 6, 0
 	TRAP 13, 1
@@ -49,5 +50,54 @@ trap_common:
 	popal
 	addl	$8, %esp		/* vector, error code */
 	iret
+
+/*
+ * u32 enter_user(void (*fn)(void), u32 user_esp): run fn in ring 3 on
+ * user_esp.  It never returns by itself: a trap handler ends it with
+ * leave_user(), which resumes at user_return with the value in EAX, and
+ * enter_user returns that value.  One user process at a time.
+ */
+	.globl enter_user, user_return
+enter_user:
+	pushl	%ebp
+	pushl	%ebx
+	pushl	%esi
+	pushl	%edi
+	movl	%esp, kernel_esp
+	movl	20(%esp), %eax		/* fn */
+	movl	24(%esp), %ecx		/* user_esp */
+	/* A return to ring 3 clears data segments user mode may not use. */
+	movl	$SEL_UDATA, %edx
+	movl	%edx, %ds
+	movl	%edx, %es
+	movl	%edx, %fs
+	movl	%edx, %gs
+	pushl	$SEL_UDATA		/* ss */
+	pushl	%ecx			/* esp */
+	pushfl
+	pushl	$SEL_UCODE		/* cs */
+	pushl	%eax			/* eip */
+	iret
+
+/*
+ * Reached by a same-ring iret from the handler, whose frame still sits
+ * on the kernel stack: forget it and go back to enter_user's frame.
+ */
+user_return:
+	movl	kernel_esp, %esp
+	movl	$SEL_KDATA, %edx
+	movl	%edx, %ds
+	movl	%edx, %es
+	movl	%edx, %fs
+	movl	%edx, %gs
+	popl	%edi
+	popl	%esi
+	popl	%ebx
+	popl	%ebp
+	ret
+
+	.data
+kernel_esp:
+	.long	0
 
 	.section .note.GNU-stack, "", @progbits

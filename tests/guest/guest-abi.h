@@ -9,6 +9,16 @@
 #define PORT_CONSOLE	0xe9	/* outb: one character */
 #define PORT_EXIT	0xf4	/* outl: status, the guest is done */
 #define PORT_ECHO	0xf8	/* outl: the harness keeps it; inl: reads it back + 1 */
+/*
+ * outb: raise this interrupt vector.  The harness (no in-kernel irqchip)
+ * injects it with KVM_INTERRUPT as soon as KVM says the guest can take
+ * it, asking for an interrupt-window exit while it cannot.
+ */
+#define PORT_IRQ	0xfa
+#define PORT_HLT_COUNT	0xfb	/* inl: KVM_EXIT_HLT exits seen so far */
+#define PORT_NMI	0xfc	/* outb: inject an NMI with KVM_NMI */
+/* inl: the vCPU's "exits" counter from KVM's binary stats (~0 if none) */
+#define PORT_EXITS	0xfd
 #define MMIO_ECHO	0xd0000000	/* no memslot: every access is an MMIO exit */
 #define GUEST_STACK_TOP	0x80000
 

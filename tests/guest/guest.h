@@ -9,6 +9,20 @@
 #define GUEST_H
 
 #include "guest-abi.h"
+/* kvm-lite's own hypercall numbers (plain defines, usable here). */
+#include "../../include/uapi/linux/kvm_lite.h"
+
+/* KVM's hypercall ABI, from <linux/kvm_para.h> (not usable freestanding). */
+#define KVM_HC_VAPIC_POLL_IRQ	1
+#define KVM_ENOSYS		1000
+#define KVM_EPERM		1	/* EPERM */
+#define KVM_EINVAL		22	/* EINVAL */
+
+#define X86_CR0_PE		0x00000001
+#define X86_CR0_ET		0x00000010
+#define X86_CR0_WP		0x00010000
+#define X86_CR0_PG		0x80000000
+#define X86_CR4_PSE		0x00000010
 
 #ifndef __ASSEMBLER__
 typedef unsigned char u8;
@@ -33,6 +47,14 @@ static inline void outl(u16 port, u32 v)
 	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
+static inline u8 inb(u16 port)
+{
+	u8 v;
+
+	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static inline u32 inl(u16 port)
 {
 	u32 v;
@@ -49,12 +71,130 @@ static inline u32 read_cr2(void)
 	return v;
 }
 
+static inline u32 read_cr0(void)
+{
+	u32 v;
+
+	asm volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline u32 read_cr3(void)
+{
+	u32 v;
+
+	asm volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline u32 read_cr4(void)
+{
+	u32 v;
+
+	asm volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+/* "memory": code after a CR0/CR3/CR4 write may see memory differently. */
+static inline void write_cr0(u32 v)
+{
+	asm volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline void write_cr3(u32 v)
+{
+	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline void write_cr4(u32 v)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+/* The CS selector as the CPU holds it (RPL 1 for a kvm-lite guest kernel). */
+static inline u32 read_cs(void)
+{
+	u32 v;
+
+	asm volatile("mov %%cs, %0" : "=r"(v));
+	return v;
+}
+
+static inline void cli(void)
+{
+	asm volatile("cli" : : : "memory");
+}
+
+static inline void sti(void)
+{
+	asm volatile("sti" : : : "memory");
+}
+
+static inline void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
+{
+	asm volatile("cpuid"
+		     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+		     : "a"(leaf), "c"(0));
+}
+
+/*
+ * The CPUID the VMM gave this vCPU.  cpuid itself runs natively in ring 1
+ * and shows the host's (a documented hole); kvm-lite's hypercall doesn't.
+ */
+static inline void lite_cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
+{
+	asm volatile("vmcall"
+		     : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+		     : "a"(KVM_HC_LITE_CPUID), "b"(leaf), "c"(0)
+		     : "memory");
+}
+
+static inline u64 rdmsr(u32 msr)
+{
+	u64 v;
+
+	asm volatile("rdmsr" : "=A"(v) : "c"(msr));
+	return v;
+}
+
+static inline void wrmsr(u32 msr, u64 v)
+{
+	asm volatile("wrmsr" : : "c"(msr), "A"(v) : "memory");
+}
+
+static inline u64 rdtsc(void)
+{
+	u64 v;
+
+	asm volatile("rdtsc" : "=A"(v));
+	return v;
+}
+
+/*
+ * KVM's hypercall: vmcall, EAX = number, EBX, ECX, EDX, ESI = arguments,
+ * result in EAX.  Without VMX it raises #UD, which kvm-lite catches.
+ */
+static inline u32 hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3)
+{
+	u32 ret;
+
+	asm volatile("vmcall"
+		     : "=a"(ret)
+		     : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
+		     : "memory");
+	return ret;
+}
+
 void puts(const char *s);
 void put_hex(u32 v);
 void put_dec(u32 v);
 int check(int cond, const char *what);
 int check_eq(u32 got, u32 want, const char *what);
+const char *join(const char *a, const char *b);
 void set_gate(int vector, void (*entry)(void), int dpl);
+void set_trap_gate(int vector, void (*entry)(void), int dpl);
+u32 enter_user(void (*fn)(void), u32 user_esp);
+void leave_user(struct trap_frame *f, u32 value);
 void guest_exit(u32 status);
 
 /* Set by guest_trap() for the test to inspect. */
@@ -63,7 +203,8 @@ extern volatile u32 trap_count, last_vector, last_error, last_eip, last_cs;
 extern volatile u32 trap_resume;
 extern void (*trap_hook)(struct trap_frame *f);
 
-extern void trap_entry_0(void), trap_entry_3(void), trap_entry_6(void);
+extern void trap_entry_0(void), trap_entry_2(void), trap_entry_3(void);
+extern void trap_entry_6(void);
 extern void trap_entry_13(void), trap_entry_14(void);
 extern void trap_entry_32(void), trap_entry_48(void), trap_entry_128(void);
 

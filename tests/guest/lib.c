@@ -59,6 +59,23 @@ int check_eq(u32 got, u32 want, const char *what)
 	return 0;
 }
 
+/*
+ * "@a@b" in a static buffer, for assertion names built from parts: valid
+ * until the next call, which is long enough for check() to print it.
+ */
+const char *join(const char *a, const char *b)
+{
+	static char buf[160];
+	char *p = buf, *end = buf + sizeof(buf) - 1;
+
+	while (*a && p < end)
+		*p++ = *a++;
+	while (*b && p < end)
+		*p++ = *b++;
+	*p = 0;
+	return buf;
+}
+
 void guest_exit(u32 status)
 {
 	outl(PORT_EXIT, status ? status : (u32)failures);
@@ -66,14 +83,42 @@ void guest_exit(u32 status)
 		asm volatile("hlt");
 }
 
-/* A 32-bit interrupt gate in the IDT the harness pointed IDTR at. */
-void set_gate(int vector, void (*entry)(void), int dpl)
+#define GATE_INT32	0x8e00	/* present, 32-bit interrupt gate */
+#define GATE_TRAP32	0x8f00	/* present, 32-bit trap gate */
+
+static void write_gate(int vector, void (*entry)(void), int dpl, u32 type)
 {
 	u32 *gate = (u32 *)(IDT_BASE + vector * 8);
 	u32 addr = (u32)entry;
 
 	gate[0] = (SEL_KCODE << 16) | (addr & 0xffff);
-	gate[1] = (addr & 0xffff0000) | 0x8e00 | (dpl << 13);
+	gate[1] = (addr & 0xffff0000) | type | (dpl << 13);
+}
+
+/* A 32-bit interrupt gate (clears IF) in the IDT the harness pointed IDTR at. */
+void set_gate(int vector, void (*entry)(void), int dpl)
+{
+	write_gate(vector, entry, dpl, GATE_INT32);
+}
+
+/* A 32-bit trap gate: IF stays as it was (what kvm-lite's direct traps need). */
+void set_trap_gate(int vector, void (*entry)(void), int dpl)
+{
+	write_gate(vector, entry, dpl, GATE_TRAP32);
+}
+
+extern void user_return(void);
+
+/*
+ * From a trap handler that interrupted ring 3: end enter_user(), which
+ * returns @value.  The frame is redirected to the kernel's own code
+ * segment, so the handler's iret stays in the kernel's ring.
+ */
+void leave_user(struct trap_frame *f, u32 value)
+{
+	f->eip = (u32)user_return;
+	f->cs = read_cs();
+	f->eax = value;
 }
 
 void guest_trap(struct trap_frame *f)

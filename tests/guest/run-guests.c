@@ -7,8 +7,15 @@
  *   port 0xe9 out		console: the guest's "ok"/"not ok" lines
  *   port 0xf4 out		the guest is done; the value is its status
  *   port 0xf8 out/in		echo: in returns the last value written + 1
+ *   port 0xfa out		raise an interrupt vector (KVM_INTERRUPT)
+ *   port 0xfb in		how many KVM_EXIT_HLT exits so far
+ *   port 0xfc out		inject an NMI (KVM_NMI)
+ *   port 0xfd in		the vCPU's "exits" statistic
  *   0xd0000000 (MMIO)		echo: a read returns the last write inverted
  *   HLT			resume (no irqchip) after counting it
+ *   IRQ_WINDOW_OPEN		inject the raised interrupt
+ *
+ * The vCPU gets the CPUID KVM supports, as a VMM would give it.
  *
  * Usage: run-guests [--irqchip] IMAGE...
  * Every guest must finish with status 0 within 20 s.
@@ -42,6 +49,10 @@ struct guest {
 	unsigned int line_len;
 	u32 echo_port, echo_mmio;
 	unsigned int hlt_exits, io_exits, mmio_exits;
+	int irq_pending;		/* raised, not yet injected */
+	u8 irq_vector;
+	int stats_fd;			/* KVM_GET_STATS_FD, or -1 */
+	off_t exits_offset;		/* where "exits" is in it */
 	int done, status;
 };
 
@@ -79,6 +90,8 @@ static void setup_tables(struct guest *g)
 	gdt[5] = gdt_entry(TSS_BASE, 0x67, 0x89);	/* 32-bit TSS */
 	tss[1] = 0x70000;				/* esp0 */
 	tss[2] = SEL_KDATA;				/* ss0 */
+	/* I/O map base beyond the limit: no bitmap, ring-3 I/O faults. */
+	tss[25] = 0x68 << 16;
 }
 
 static void flat_seg(struct kvm_segment *s, u16 sel, int code)
@@ -91,6 +104,64 @@ static void flat_seg(struct kvm_segment *s, u16 sel, int code)
 	s->present = 1;
 	s->db = 1;
 	s->g = 1;
+}
+
+/*
+ * The vCPU's binary statistics: find the "exits" counter once, so that
+ * the guest can ask how often it left (PORT_EXITS).
+ */
+static void open_stats(struct guest *g)
+{
+	struct kvm_stats_header h;
+	struct kvm_stats_desc *d;
+	size_t size;
+	char *descs;
+	u32 i;
+
+	g->stats_fd = ioctl(g->vcpu, KVM_GET_STATS_FD, NULL);
+	if (g->stats_fd < 0 || pread(g->stats_fd, &h, sizeof(h), 0) != sizeof(h))
+		return;
+	size = sizeof(*d) + h.name_size;
+	descs = calloc(h.num_desc, size);
+	if (!descs)
+		return;
+	if (pread(g->stats_fd, descs, size * h.num_desc, h.desc_offset) ==
+	    (ssize_t)(size * h.num_desc)) {
+		for (i = 0; i < h.num_desc; i++) {
+			d = (struct kvm_stats_desc *)(descs + i * size);
+			if (!strcmp(d->name, "exits"))
+				g->exits_offset = h.data_offset + d->offset;
+		}
+	}
+	free(descs);
+}
+
+static u32 read_exits(struct guest *g)
+{
+	u64 v;
+
+	if (g->stats_fd < 0 || !g->exits_offset ||
+	    pread(g->stats_fd, &v, sizeof(v), g->exits_offset) != sizeof(v))
+		return ~0u;
+	return v;
+}
+
+/* What every VMM does first: give the vCPU the CPUID KVM supports. */
+static int setup_cpuid(struct guest *g)
+{
+	int n = 100;
+	struct kvm_cpuid2 *cpuid = calloc(1, sizeof(*cpuid) +
+					  n * sizeof(cpuid->entries[0]));
+	int ret = -1;
+
+	if (!cpuid)
+		return -1;
+	cpuid->nent = n;
+	if (!ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) &&
+	    !ioctl(g->vcpu, KVM_SET_CPUID2, cpuid))
+		ret = 0;
+	free(cpuid);
+	return ret;
 }
 
 static int setup_cpu(struct guest *g)
@@ -168,7 +239,8 @@ static int create_guest(struct guest *g, const char *path)
 	if (g->run == MAP_FAILED)
 		return -1;
 	setup_tables(g);
-	if (load_image(g, path))
+	open_stats(g);
+	if (load_image(g, path) || setup_cpuid(g))
 		return -1;
 	return setup_cpu(g);
 }
@@ -189,33 +261,68 @@ static void console_line(struct guest *g)
 	}
 }
 
+static void io_console(struct guest *g, u8 *data, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++) {
+		if (data[i] == '\n' || g->line_len == sizeof(g->line) - 1)
+			console_line(g);
+		if (data[i] != '\n')
+			g->line[g->line_len++] = data[i];
+	}
+}
+
+static void io_echo(struct guest *g, u8 *data, int out)
+{
+	u32 v;
+
+	if (out) {
+		memcpy(&g->echo_port, data, 4);
+	} else {
+		v = g->echo_port + 1;
+		memcpy(data, &v, 4);
+	}
+}
+
+/* One pending vector, like a single interrupt line; see inject_irq(). */
+static void io_irq(struct guest *g, u8 vector)
+{
+	g->irq_vector = vector;
+	g->irq_pending = 1;
+}
+
+static void io_nmi(struct guest *g)
+{
+	if (ioctl(g->vcpu, KVM_NMI, 0))
+		ktest_report(0, strerror(errno), "KVM_NMI failed");
+}
+
 static void handle_io(struct guest *g)
 {
 	struct kvm_run *r = g->run;
 	u8 *data = (u8 *)r + r->io.data_offset;
+	int out = r->io.direction == KVM_EXIT_IO_OUT;
 	u32 v;
 
 	g->io_exits++;
-	if (r->io.port == PORT_CONSOLE && r->io.direction == KVM_EXIT_IO_OUT) {
-		unsigned int i;
-
-		for (i = 0; i < r->io.count * r->io.size; i++) {
-			if (data[i] == '\n' || g->line_len == sizeof(g->line) - 1)
-				console_line(g);
-			if (data[i] != '\n')
-				g->line[g->line_len++] = data[i];
-		}
+	if (r->io.port == PORT_CONSOLE && out) {
+		io_console(g, data, r->io.count * r->io.size);
 	} else if (r->io.port == PORT_EXIT && r->io.size == 4) {
 		memcpy(&v, data, 4);
 		g->status = v;
 		g->done = 1;
 	} else if (r->io.port == PORT_ECHO && r->io.size == 4) {
-		if (r->io.direction == KVM_EXIT_IO_OUT) {
-			memcpy(&g->echo_port, data, 4);
-		} else {
-			v = g->echo_port + 1;
-			memcpy(data, &v, 4);
-		}
+		io_echo(g, data, out);
+	} else if (r->io.port == PORT_IRQ && r->io.size == 1 && out) {
+		io_irq(g, data[0]);
+	} else if (r->io.port == PORT_HLT_COUNT && r->io.size == 4 && !out) {
+		memcpy(data, &g->hlt_exits, 4);
+	} else if (r->io.port == PORT_NMI && out) {
+		io_nmi(g);
+	} else if (r->io.port == PORT_EXITS && r->io.size == 4 && !out) {
+		v = read_exits(g);
+		memcpy(data, &v, 4);
 	} else {
 		printf("# %s: unexpected I/O port %#x\n", g->name, r->io.port);
 	}
@@ -254,6 +361,26 @@ static void dump_state(struct guest *g)
 		       sregs.ss.selector, (unsigned long long)sregs.cr0);
 }
 
+/*
+ * Before each KVM_RUN: inject the raised interrupt if KVM said at the
+ * last exit that the guest can take one (IF set, no interrupt shadow);
+ * otherwise ask for an exit as soon as it can.  KVM_INTERRUPT itself
+ * does not wait for IF: honouring ready_for_interrupt_injection is our
+ * job, as it is any VMM's without an in-kernel irqchip.
+ */
+static void inject_irq(struct guest *g)
+{
+	struct kvm_run *r = g->run;
+	struct kvm_interrupt irq = { .irq = g->irq_vector };
+
+	if (g->irq_pending && r->ready_for_interrupt_injection) {
+		if (ioctl(g->vcpu, KVM_INTERRUPT, &irq))
+			ktest_report(0, strerror(errno), "KVM_INTERRUPT failed");
+		g->irq_pending = 0;
+	}
+	r->request_interrupt_window = g->irq_pending;
+}
+
 static void run_guest(struct guest *g)
 {
 	struct kvm_run *r = g->run;
@@ -261,6 +388,7 @@ static void run_guest(struct guest *g)
 	timed_out = 0;
 	alarm(20);
 	while (!g->done && !timed_out) {
+		inject_irq(g);
 		if (ioctl(g->vcpu, KVM_RUN, 0) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -277,6 +405,8 @@ static void run_guest(struct guest *g)
 		case KVM_EXIT_HLT:
 			g->hlt_exits++;
 			break;
+		case KVM_EXIT_IRQ_WINDOW_OPEN:
+			break;		/* inject_irq() does the rest */
 		default:
 			ktest_report(0, NULL, "unexpected exit reason %u (suberror/reason %#llx)",
 				     r->exit_reason,
@@ -306,7 +436,7 @@ int main(int argc, char **argv)
 		return ktest_exit();
 
 	for (i = 1; i < argc; i++) {
-		struct guest g = { 0 };
+		struct guest g = { .stats_fd = -1 };
 		const char *slash = strrchr(argv[i], '/');
 
 		if (!strcmp(argv[i], "--irqchip")) {
@@ -319,6 +449,8 @@ int main(int argc, char **argv)
 				  "VM set up in protected mode"))
 			continue;
 		run_guest(&g);
+		if (g.stats_fd >= 0)
+			close(g.stats_fd);
 		close(g.vcpu);
 		close(g.vm);
 		munmap(g.mem, GUEST_MEM_SIZE);

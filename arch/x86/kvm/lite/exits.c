@@ -201,7 +201,6 @@ static int lite_dispatch_exit(struct kvm_vcpu *vcpu, struct lite_exit *e)
 	if (e->in_switcher)
 		return lite_emulate(vcpu);
 
-	++vcpu->stat.exits;
 	switch (e->vector) {
 	case NMI_VECTOR:
 	case MC_VECTOR:

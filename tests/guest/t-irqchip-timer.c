@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-kernel local APIC's timer drives a ring-1 guest: periodic ticks
+ * on vector 0x30, each ended with an EOI, and a "sti; hlt" idle loop that
+ * must really sleep until the next tick (one loop turn per tick), the way
+ * every kernel's idle loop does.  Run with --irqchip.
+ */
+#include "guest.h"
+
+#define APIC_BASE	0xfee00000
+#define APIC_VERSION	0x030
+#define APIC_EOI	0x0b0
+#define APIC_SVR	0x0f0
+#define APIC_LVT_TIMER	0x320
+#define APIC_TMICT	0x380
+#define APIC_TMCCT	0x390
+#define APIC_TDCR	0x3e0
+
+#define SVR_ENABLE	0x100
+#define LVT_MASKED	0x10000
+#define LVT_PERIODIC	0x20000
+#define TDCR_DIV_1	0xb
+#define VECTOR		0x30
+#define PERIOD		1000000	/* bus cycles: 1 ms with KVM's 1 ns cycle */
+#define TICKS		5
+#define MAX_TURNS	10000000
+
+static volatile u32 ticks;
+
+static u32 apic_read(u32 reg)
+{
+	return *(volatile u32 *)(APIC_BASE + reg);
+}
+
+static void apic_write(u32 reg, u32 v)
+{
+	*(volatile u32 *)(APIC_BASE + reg) = v;
+}
+
+static void tick_hook(struct trap_frame *f)
+{
+	if (f->vector == VECTOR) {
+		ticks++;
+		apic_write(APIC_EOI, 0);
+	}
+}
+
+static void start_timer(void)
+{
+	u32 c0, c1;
+
+	apic_write(APIC_SVR, SVR_ENABLE | 0xff);
+	apic_write(APIC_TDCR, TDCR_DIV_1);
+	apic_write(APIC_LVT_TIMER, LVT_PERIODIC | VECTOR);
+	apic_write(APIC_TMICT, PERIOD);
+	check_eq(apic_read(APIC_LVT_TIMER), LVT_PERIODIC | VECTOR,
+		 "LVT timer reads back: periodic, vector 0x30");
+	c0 = apic_read(APIC_TMCCT);
+	c1 = apic_read(APIC_TMCCT);
+	check(c0 <= PERIOD && c1 <= PERIOD && c0 != c1,
+	      "the current count moves within the period");
+}
+
+static void stop_timer(void)
+{
+	apic_write(APIC_LVT_TIMER, LVT_MASKED | VECTOR);
+	apic_write(APIC_TMICT, 0);
+}
+
+int guest_main(void)
+{
+	u32 turns = 0;
+
+	set_gate(VECTOR, trap_entry_48, 0);
+	trap_hook = tick_hook;
+	check_eq(apic_read(APIC_VERSION) & 0xff, 0x14,
+		 "the in-kernel LAPIC answers MMIO (version 0x14)");
+
+	cli();
+	start_timer();
+	/* The handler's interrupt gate leaves IF clear: no tick is lost. */
+	while (ticks < TICKS && turns < MAX_TURNS) {
+		asm volatile("sti\n\thlt" : : : "memory");
+		turns++;
+	}
+	stop_timer();
+
+	check_eq(ticks, TICKS, "five timer ticks arrived");
+	puts("# ");
+	put_dec(turns);
+	puts(" idle-loop turns for ");
+	put_dec(ticks);
+	puts(" ticks\n");
+	check(turns <= ticks + 1, "hlt sleeps until the next tick");
+	guest_exit(0);
+	return 0;
+}
