@@ -10,6 +10,10 @@
 #ifndef _UAPI_LINUX_KVM_LITE_H
 #define _UAPI_LINUX_KVM_LITE_H
 
+#if !defined(__ASSEMBLY__) && !defined(__ASSEMBLER__)
+#include <linux/types.h>
+#endif
+
 /*
  * Values of kvm_run.fail_entry.hardware_entry_failure_reason when KVM_RUN
  * stops with KVM_EXIT_FAIL_ENTRY.  The high half spells "LT" so that a VMM
@@ -30,6 +34,16 @@
  * kvm-lite's live at KVM_HC_LITE_BASE ("LT").
  */
 #define KVM_HC_LITE_BASE		0x4c540000
+
+/*
+ * KVM_HC_LITE_VCPU_PAGE(gpa): share a page of guest RAM with the host,
+ * one per vCPU, laid out as struct kvm_lite_vcpu_page.  @gpa must be
+ * page aligned and inside a memslot; 0 stops sharing.  -KVM_EINVAL or
+ * -KVM_EFAULT otherwise.  The page makes interrupts cheap for a
+ * paravirtual guest: "cli" and "sti" become stores to irq_enabled
+ * instead of trapping instructions.
+ */
+#define KVM_HC_LITE_VCPU_PAGE		(KVM_HC_LITE_BASE + 0)
 
 /*
  * KVM_HC_LITE_SET_STACK(ss, esp): the guest kernel's stack for entries
@@ -61,5 +75,34 @@
  * Unlike other calls it returns four values: EAX, EBX, ECX and EDX.
  */
 #define KVM_HC_LITE_CPUID		(KVM_HC_LITE_BASE + 3)
+
+/*
+ * KVM_HC_LITE_IRQ_ENABLED(): "I set irq_enabled and saw irq_pending":
+ * the exit lets the host deliver the waiting interrupt.  Returns 0.
+ */
+#define KVM_HC_LITE_IRQ_ENABLED		(KVM_HC_LITE_BASE + 4)
+
+/*
+ * The per-vCPU page.  While it is shared, the guest's interrupt flag is
+ * EFLAGS.IF and irq_enabled together: a paravirtual guest keeps IF set
+ * and toggles irq_enabled.  Delivering an interrupt or exception through
+ * an interrupt gate clears irq_enabled (not IF), and the frame's
+ * EFLAGS.IF is the flag as it was, so the guest's own return path sets
+ * irq_enabled back from the frame before its iret.
+ *
+ * The host reads irq_enabled at every exit.  When an interrupt is
+ * waiting for it, the host sets irq_pending; a guest that turns
+ * irq_enabled on and sees irq_pending calls KVM_HC_LITE_IRQ_ENABLED.
+ */
+#if !defined(__ASSEMBLY__) && !defined(__ASSEMBLER__)
+struct kvm_lite_vcpu_page {
+	__u32 version;		/* host: KVM_LITE_VCPU_PAGE_VERSION */
+	__u32 irq_enabled;	/* guest: 1 = interrupts on */
+	__u32 irq_pending;	/* host: an interrupt waits for irq_enabled */
+	__u32 cr2;		/* host: address of the last #PF delivered */
+};
+#endif
+
+#define KVM_LITE_VCPU_PAGE_VERSION	1
 
 #endif /* _UAPI_LINUX_KVM_LITE_H */

@@ -173,7 +173,8 @@ static int lite_deliver(struct vcpu_lite *lite, unsigned int vector,
 		    lite_load_segment(lite, VCPU_SREG_SS, ss))
 			return -EFAULT;
 	}
-	*--f = lite->rflags;
+	*--f = (lite->rflags & ~X86_EFLAGS_IF) |
+	       (lite_irq_enabled(lite) ? X86_EFLAGS_IF : 0);
 	*--f = lite_hw_cs(lite, cpl);
 	*--f = kvm_rip_read(vcpu) + insn_len;
 	if (has_error)
@@ -196,7 +197,7 @@ static int lite_deliver(struct vcpu_lite *lite, unsigned int vector,
 	lite->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF |
 			  X86_EFLAGS_VM);
 	if (gate.type == LITE_GATE_INT32)
-		lite->rflags &= ~X86_EFLAGS_IF;
+		lite_irq_disable_for_delivery(lite);
 	return 0;
 }
 
@@ -237,6 +238,7 @@ u32 lite_get_interrupt_shadow(struct kvm_vcpu *vcpu)
 
 void lite_inject_irq(struct kvm_vcpu *vcpu, bool reinjected)
 {
+	lite_vcpu_page_set_pending(to_lite(vcpu), false);
 	lite_deliver_or_shutdown(to_lite(vcpu), vcpu->arch.interrupt.nr,
 				 false, 0, 0);
 	++vcpu->stat.irq_injections;
@@ -257,6 +259,8 @@ void lite_inject_exception(struct kvm_vcpu *vcpu)
 	struct kvm_queued_exception *ex = &vcpu->arch.exception;
 
 	kvm_deliver_exception_payload(vcpu, ex);
+	if (ex->vector == PF_VECTOR)
+		lite_vcpu_page_set_cr2(to_lite(vcpu), vcpu->arch.cr2);
 	lite_deliver_or_shutdown(to_lite(vcpu), ex->vector,
 				 ex->has_error_code, ex->error_code, 0);
 }
@@ -271,7 +275,7 @@ void lite_cancel_injection(struct kvm_vcpu *vcpu)
 
 static bool lite_interrupt_blocked(struct vcpu_lite *lite)
 {
-	return !(lite->rflags & X86_EFLAGS_IF) || lite->interrupt_shadow;
+	return !lite_irq_enabled(lite) || lite->interrupt_shadow;
 }
 
 int lite_interrupt_allowed(struct kvm_vcpu *vcpu, bool for_injection)
@@ -310,7 +314,12 @@ void lite_enable_nmi_window(struct kvm_vcpu *vcpu)
 
 void lite_enable_irq_window(struct kvm_vcpu *vcpu)
 {
-	to_lite(vcpu)->irq_window_requested = true;
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	lite->irq_window_requested = true;
+	/* A paravirtual guest learns it should call back when it can. */
+	if (!lite->page_irq_enabled)
+		lite_vcpu_page_set_pending(lite, true);
 }
 
 /*

@@ -224,7 +224,10 @@ int lite_handle_exit(struct kvm_vcpu *vcpu,
 		     enum exit_fastpath_completion exit_fastpath)
 {
 	struct vcpu_lite *lite = to_lite(vcpu);
-	int r = lite_dispatch_exit(vcpu, &lite->exit);
+	int r;
+
+	lite_vcpu_page_sync(lite);
+	r = lite_dispatch_exit(vcpu, &lite->exit);
 
 	/*
 	 * Descriptors the guest changed in memory, or a GDT it just loaded

@@ -81,6 +81,11 @@ struct vcpu_lite {
 	/* The one vector user mode may trap through directly, or 0. */
 	unsigned int direct_vector;
 	gate_desc direct_gate;
+
+	/* The page shared with a paravirtual guest (vcpu_page.c). */
+	bool has_vcpu_page;
+	bool page_irq_enabled;		/* as read at the last exit */
+	struct gfn_to_hva_cache page_ghc;
 };
 
 static inline struct vcpu_lite *to_lite(struct kvm_vcpu *vcpu)
@@ -140,6 +145,14 @@ void lite_exits_init(void);
 void lite_handle_exit_irqoff(struct kvm_vcpu *vcpu);
 int lite_handle_exit(struct kvm_vcpu *vcpu,
 		     enum exit_fastpath_completion exit_fastpath);
+
+/* vcpu_page.c */
+long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa);
+void lite_vcpu_page_sync(struct vcpu_lite *lite);
+bool lite_irq_enabled(struct vcpu_lite *lite);
+void lite_irq_disable_for_delivery(struct vcpu_lite *lite);
+void lite_vcpu_page_set_pending(struct vcpu_lite *lite, bool pending);
+void lite_vcpu_page_set_cr2(struct vcpu_lite *lite, u32 cr2);
 
 /* hypercall.c */
 bool lite_is_lite_hypercall(unsigned long nr);

@@ -180,6 +180,7 @@ static void lite_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 	lite->skip_len = 0;
 	lite->ring0_stack_valid = false;
 	lite->direct_vector = 0;
+	lite->has_vcpu_page = false;
 
 	/* INIT keeps MSRs (SDM: "Processor State After Reset"). */
 	if (!init_event) {

@@ -188,5 +188,5 @@ void lite_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
 
 bool lite_get_if_flag(struct kvm_vcpu *vcpu)
 {
-	return !!(to_lite(vcpu)->rflags & X86_EFLAGS_IF);
+	return lite_irq_enabled(to_lite(vcpu));
 }

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The page a paravirtual guest shares with kvm-lite, one per vCPU
+ * (struct kvm_lite_vcpu_page in include/uapi/linux/kvm_lite.h).
+ *
+ * Its point is the interrupt flag.  A ring-1 guest's cli and sti trap,
+ * and an exit for every spin_lock_irqsave() is ruinous; with the page,
+ * the guest flips irq_enabled with a plain store, and the host looks at
+ * it when it has a reason to: at every exit, which is when KVM decides
+ * about interrupts anyway.  If an interrupt is waiting the host raises
+ * irq_pending, and the guest that turns interrupts back on calls in.
+ */
+#include <linux/kvm_host.h>
+#include <linux/kvm_lite.h>
+#include <linux/kvm_para.h>
+
+#include "lite.h"
+
+#define LITE_VCPU_PAGE_FIELD(f) offsetof(struct kvm_lite_vcpu_page, f)
+
+static int lite_vcpu_page_write(struct vcpu_lite *lite, unsigned int offset,
+				u32 value)
+{
+	return kvm_write_guest_offset_cached(lite->vcpu.kvm, &lite->page_ghc,
+					     &value, offset, sizeof(value));
+}
+
+long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa)
+{
+	struct kvm *kvm = lite->vcpu.kvm;
+	struct kvm_lite_vcpu_page page = {
+		.version = KVM_LITE_VCPU_PAGE_VERSION,
+	};
+
+	lite->has_vcpu_page = false;
+	if (!gpa)
+		return 0;
+	if (gpa & ~PAGE_MASK)
+		return -KVM_EINVAL;
+	/* The guest's own irq_enabled stands; everything else starts clean. */
+	if (kvm_gfn_to_hva_cache_init(kvm, &lite->page_ghc, gpa, sizeof(page)) ||
+	    kvm_read_guest_offset_cached(kvm, &lite->page_ghc,
+					 &page.irq_enabled,
+					 LITE_VCPU_PAGE_FIELD(irq_enabled),
+					 sizeof(page.irq_enabled)) ||
+	    kvm_write_guest_cached(kvm, &lite->page_ghc, &page, sizeof(page)))
+		return -KVM_EFAULT;
+	lite->has_vcpu_page = true;
+	lite->page_irq_enabled = !!page.irq_enabled;
+	return 0;
+}
+
+/*
+ * At every exit: what did the guest do to irq_enabled meanwhile?  If it
+ * turned interrupts on, let KVM look for one to deliver.
+ */
+void lite_vcpu_page_sync(struct vcpu_lite *lite)
+{
+	u32 enabled;
+
+	if (!lite->has_vcpu_page ||
+	    kvm_read_guest_offset_cached(lite->vcpu.kvm, &lite->page_ghc,
+					 &enabled,
+					 LITE_VCPU_PAGE_FIELD(irq_enabled),
+					 sizeof(enabled)))
+		return;
+	if (enabled && !lite->page_irq_enabled)
+		kvm_make_request(KVM_REQ_EVENT, &lite->vcpu);
+	lite->page_irq_enabled = !!enabled;
+}
+
+/* The guest's interrupt flag: EFLAGS.IF, and irq_enabled if shared. */
+bool lite_irq_enabled(struct vcpu_lite *lite)
+{
+	return (lite->rflags & X86_EFLAGS_IF) &&
+	       (!lite->has_vcpu_page || lite->page_irq_enabled);
+}
+
+/* Delivery through an interrupt gate turns the guest's interrupts off. */
+void lite_irq_disable_for_delivery(struct vcpu_lite *lite)
+{
+	if (!lite->has_vcpu_page) {
+		lite->rflags &= ~X86_EFLAGS_IF;
+		return;
+	}
+	lite->page_irq_enabled = false;
+	lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(irq_enabled), 0);
+}
+
+void lite_vcpu_page_set_pending(struct vcpu_lite *lite, bool pending)
+{
+	if (lite->has_vcpu_page)
+		lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(irq_pending),
+				     pending);
+}
+
+void lite_vcpu_page_set_cr2(struct vcpu_lite *lite, u32 cr2)
+{
+	if (lite->has_vcpu_page)
+		lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(cr2), cr2);
+}

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-vCPU page of a paravirtual guest (KVM_HC_LITE_VCPU_PAGE): its
+ * irq_enabled replaces cli/sti, the host marks waiting interrupts in
+ * irq_pending, and KVM_HC_LITE_IRQ_ENABLED lets one in at once.
+ */
+#include "guest.h"
+
+#ifndef KVM_EFAULT
+#define KVM_EFAULT	14	/* EFAULT, <linux/kvm_para.h> */
+#endif
+
+#define VCPU_PAGE	0x20000
+#define VECTOR		0x30
+
+static volatile struct kvm_lite_vcpu_page *page =
+	(volatile struct kvm_lite_vcpu_page *)VCPU_PAGE;
+static volatile u32 frame_if;
+
+static void irq_hook(struct trap_frame *f)
+{
+	if (f->vector == 48)
+		frame_if = f->eflags & 0x200;
+}
+
+static void test_register(void)
+{
+	check_eq(hypercall(KVM_HC_LITE_VCPU_PAGE, VCPU_PAGE + 4, 0, 0, 0),
+		 -KVM_EINVAL, "an unaligned page is refused");
+	check_eq(hypercall(KVM_HC_LITE_VCPU_PAGE, 0x7f000000, 0, 0, 0),
+		 -KVM_EFAULT, "a page outside guest memory is refused");
+	page->irq_enabled = 0;
+	page->irq_pending = 0xdead;
+	check_eq(hypercall(KVM_HC_LITE_VCPU_PAGE, VCPU_PAGE, 0, 0, 0), 0,
+		 "the per-vCPU page is shared");
+	check_eq(page->version, KVM_LITE_VCPU_PAGE_VERSION,
+		 "the host wrote the page's version");
+	check_eq(page->irq_pending, 0, "irq_pending starts clear");
+}
+
+static void test_virtual_if(void)
+{
+	u32 before;
+	int i;
+
+	set_gate(VECTOR, trap_entry_48, 0);
+	trap_hook = irq_hook;
+	sti();			/* EFLAGS.IF stays on: irq_enabled rules */
+	before = trap_count;
+	outb(PORT_IRQ, VECTOR);
+	for (i = 0; i < 20; i++)
+		outl(PORT_ECHO, i);		/* exits, chances to deliver */
+	check_eq(trap_count, before,
+		 "irq_enabled = 0 holds an interrupt off, though IF is set");
+	check_eq(page->irq_pending, 1, "the host says an interrupt waits");
+
+	page->irq_enabled = 1;
+	hypercall(KVM_HC_LITE_IRQ_ENABLED, 0, 0, 0, 0);
+	check_eq(trap_count, before + 1,
+		 "KVM_HC_LITE_IRQ_ENABLED lets it in at once");
+	check_eq(last_vector, VECTOR, "  ... on its vector");
+	check(frame_if != 0, "  ... with IF set in the frame (as it was)");
+	check_eq(page->irq_enabled, 0,
+		 "  ... and delivery turned irq_enabled off");
+	check_eq(page->irq_pending, 0, "  ... and cleared irq_pending");
+	page->irq_enabled = 1;
+
+	/* Enabled from the start: the next exit delivers, no call needed. */
+	before = trap_count;
+	outb(PORT_IRQ, VECTOR);
+	outl(PORT_ECHO, 0);
+	check_eq(trap_count, before + 1,
+		 "with irq_enabled = 1 an interrupt arrives like any other");
+	page->irq_enabled = 1;
+	cli();
+}
+
+int guest_main(void)
+{
+	test_register();
+	test_virtual_if();
+	check_eq(hypercall(KVM_HC_LITE_VCPU_PAGE, 0, 0, 0, 0), 0,
+		 "sharing stops with gpa 0");
+	guest_exit(0);
+	return 0;
+}
