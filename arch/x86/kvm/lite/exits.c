@@ -25,8 +25,6 @@
 #include "kvm_cache_regs.h"
 #include "mmu.h"
 
-void lite_call_host_handler(unsigned long handler);
-
 /* Error-code bits of a #GP raised while reaching an IDT gate. */
 #define LITE_GP_ERR_EXT		0x1	/* caused by an external event */
 #define LITE_GP_ERR_IDT		0x2	/* the selector indexes the IDT */

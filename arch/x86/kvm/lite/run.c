@@ -34,8 +34,6 @@
 #include "mmu.h"
 #include "trace.h"
 
-extern const char lite_switcher_start[], lite_switch_to_guest[];
-
 /* The switcher's entry, as a far pointer for lcall. */
 static struct {
 	u32 offset;

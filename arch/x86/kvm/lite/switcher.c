@@ -21,10 +21,6 @@
 #include "lite.h"
 #include "switcher.h"
 
-/* Where switcher.S starts and ends, and where each of its stubs is. */
-extern const char lite_switcher_start[], lite_switcher_end[];
-extern const u32 lite_stub_offsets[IDT_ENTRIES];
-
 unsigned long lite_hole;			/* LDT_BASE_ADDR, set at load */
 static pte_t *lite_host_pt;		/* the hole, as the host maps it */
 static pgd_t *lite_switcher_pgd;	/* kernel half only, see below */

@@ -101,6 +101,13 @@ struct lite_cpu_pages {
 
 static_assert(sizeof(struct lite_cpu_pages) ==
 	      LITE_PAGES_PER_CPU * PAGE_SIZE);
+
+/* switcher_32.S: the text copied into the hole, and where its parts are. */
+extern const char lite_switcher_start[], lite_switcher_end[];
+extern const char lite_switch_to_guest[];
+extern const u32 lite_stub_offsets[IDT_ENTRIES];
+/* Not copied: calls a host IDT handler with an interrupt frame. */
+void lite_call_host_handler(unsigned long handler);
 #endif /* __ASSEMBLY__ */
 
 #endif /* __KVM_X86_LITE_SWITCHER_H */
