@@ -247,11 +247,37 @@ void lite_inject_irq(struct kvm_vcpu *vcpu, bool reinjected)
 void lite_inject_nmi(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_lite *lite = to_lite(vcpu);
+	u32 sp = kvm_rsp_read(vcpu);
 
 	lite_deliver_or_shutdown(lite, NMI_VECTOR, false, 0, 0);
-	/* Blocks further NMIs until the guest's iret (or NMI-done call). */
+	/* Blocks further NMIs until the guest's handler returns. */
 	lite->nmi_masked = true;
+	lite->nmi_tracked = true;
+	lite->nmi_from_user = lite_get_cpl(vcpu) == 3;
+	lite->nmi_return_sp = sp;
 	++vcpu->stat.nmi_injections;
+}
+
+/*
+ * The guest's iret at the end of its NMI handler runs natively: no exit
+ * tells us NMIs are unblocked.  Infer it at the next exit instead: the
+ * guest is back in user mode, or its kernel stack has unwound past the
+ * NMI frame.  (A paravirtual guest could say so; this covers every
+ * guest.)
+ */
+void lite_nmi_check_return(struct vcpu_lite *lite)
+{
+	struct kvm_vcpu *vcpu = &lite->vcpu;
+
+	if (!lite->nmi_masked || !lite->nmi_tracked)
+		return;
+	if (lite_get_cpl(vcpu) == 3 ||
+	    (!lite->nmi_from_user &&
+	     kvm_rsp_read(vcpu) >= lite->nmi_return_sp)) {
+		lite->nmi_masked = false;
+		lite->nmi_tracked = false;
+		kvm_make_request(KVM_REQ_EVENT, vcpu);
+	}
 }
 
 void lite_inject_exception(struct kvm_vcpu *vcpu)
@@ -298,7 +324,10 @@ bool lite_get_nmi_mask(struct kvm_vcpu *vcpu)
 
 void lite_set_nmi_mask(struct kvm_vcpu *vcpu, bool masked)
 {
-	to_lite(vcpu)->nmi_masked = masked;
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	lite->nmi_masked = masked;
+	lite->nmi_tracked = false;
 }
 
 /*

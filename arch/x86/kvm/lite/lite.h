@@ -49,6 +49,10 @@ struct vcpu_lite {
 	u64 feature_control;
 
 	bool nmi_masked;
+	/* Where the guest was when its NMI handler was entered. */
+	bool nmi_tracked;
+	bool nmi_from_user;
+	u32 nmi_return_sp;
 	bool irq_window_requested;
 	bool nmi_window_requested;
 
@@ -153,6 +157,7 @@ bool lite_irq_enabled(struct vcpu_lite *lite);
 void lite_irq_disable_for_delivery(struct vcpu_lite *lite);
 void lite_vcpu_page_set_pending(struct vcpu_lite *lite, bool pending);
 void lite_vcpu_page_set_cr2(struct vcpu_lite *lite, u32 cr2);
+void lite_nmi_check_return(struct vcpu_lite *lite);
 
 /* hypercall.c */
 bool lite_is_lite_hypercall(unsigned long nr);

@@ -247,6 +247,9 @@ static void lite_load_guest_state(struct vcpu_lite *lite,
 	r->eip = kvm_rip_read(vcpu);
 	r->eflags = (lite->rflags & LITE_HW_FLAGS) | X86_EFLAGS_IF |
 		    X86_EFLAGS_FIXED;
+	/* The host runs with CR0.AM: AC must not raise #AC the guest barred. */
+	if (!kvm_read_cr0_bits(vcpu, X86_CR0_AM))
+		r->eflags &= ~X86_EFLAGS_AC;
 	r->cs = lite_hw_selector(lite, VCPU_SREG_CS, hw_cpl);
 	r->ss = lite_hw_selector(lite, VCPU_SREG_SS, hw_cpl);
 	r->ds = lite_hw_selector(lite, VCPU_SREG_DS, hw_cpl);
@@ -368,6 +371,7 @@ enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
 	struct vcpu_lite *lite = to_lite(vcpu);
 	int cpu = smp_processor_id();
 	struct lite_cpu_pages *p = lite_pages(cpu);
+	bool guest_ts;
 
 	lite->exit.vector = LITE_EXIT_NONE;
 	/* Whatever KVM injected has been delivered into guest memory. */
@@ -396,7 +400,16 @@ enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
 
 	trace_kvm_entry(vcpu, run_flags & KVM_RUN_FORCE_IMMEDIATE_EXIT);
 	guest_state_enter_irqoff();
+	/*
+	 * A guest with CR0.TS set (lazy FPU switching) expects #NM from its
+	 * next FPU instruction; the CPU only raises it with the real TS set.
+	 */
+	guest_ts = kvm_read_cr0_bits(vcpu, X86_CR0_TS);
+	if (guest_ts)
+		write_cr0(read_cr0() | X86_CR0_TS);
 	lite_switch(p, __pa(lite->pdpt));
+	if (guest_ts)
+		write_cr0(read_cr0() & ~X86_CR0_TS);
 	guest_state_exit_irqoff();
 
 	lite_record_exit(lite, p);
