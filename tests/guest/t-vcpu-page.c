@@ -75,9 +75,51 @@ static void test_virtual_if(void)
 	cli();
 }
 
+/* The clock in the page, read the way its comment in kvm_lite.h says. */
+static u64 page_ns(void)
+{
+	u32 version, mul;
+	u64 stamp, base, delta;
+	int shift;
+
+	do {
+		version = page->time_version;
+		asm volatile("" : : : "memory");
+		mul = page->tsc_to_ns_mul;
+		shift = page->tsc_shift;
+		stamp = page->tsc_timestamp;
+		base = page->system_time;
+		asm volatile("" : : : "memory");
+	} while ((version & 1) || version != page->time_version);
+	delta = rdtsc() - stamp;
+	delta = shift >= 0 ? delta << shift : delta >> -shift;
+	/* (delta * mul) >> 32 without a 64x64 multiply */
+	return base + (((delta >> 32) * mul) + (((delta & 0xffffffff) * mul) >> 32));
+}
+
+static void test_time(void)
+{
+	u64 t0, t1;
+	int i;
+
+	check(page->time_version != 0 && !(page->time_version & 1),
+	      "the host published the clock (even version)");
+	check(page->tsc_to_ns_mul != 0, "  ... with a TSC rate");
+	t0 = page_ns();
+	for (i = 0; i < 50; i++)
+		outl(PORT_ECHO, i);
+	t1 = page_ns();
+	check(t1 > t0, "the page's clock moves forward");
+	check(t1 - t0 < 10000000000ULL,
+	      "  ... by less than 10 s over 50 exits");
+	check(t0 < 3600000000000ULL,
+	      "  ... and starts near the VM's creation (within an hour)");
+}
+
 int guest_main(void)
 {
 	test_register();
+	test_time();
 	test_virtual_if();
 	check_eq(hypercall(KVM_HC_LITE_VCPU_PAGE, 0, 0, 0, 0), 0,
 		 "sharing stops with gpa 0");

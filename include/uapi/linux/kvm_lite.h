@@ -100,6 +100,22 @@ struct kvm_lite_vcpu_page {
 	__u32 irq_enabled;	/* guest: 1 = interrupts on */
 	__u32 irq_pending;	/* host: an interrupt waits for irq_enabled */
 	__u32 cr2;		/* host: address of the last #PF delivered */
+
+	/*
+	 * Time, for the TSC the guest reads (the host's, unoffset):
+	 *   ns = system_time + scale(rdtsc() - tsc_timestamp), where
+	 *   scale(d) = ((shift >= 0 ? d << shift : d >> -shift) *
+	 *               tsc_to_ns_mul) >> 32.
+	 * system_time is the VM's clock (KVM_GET_CLOCK) at tsc_timestamp.
+	 * time_version is odd while the host rewrites these fields: read
+	 * it, the fields, and it again, and retry if it changed or was odd.
+	 */
+	__u32 time_version;
+	__u32 tsc_to_ns_mul;
+	__s32 tsc_shift;
+	__u32 pad;
+	__u64 tsc_timestamp;
+	__u64 system_time;
 };
 #endif
 

@@ -90,6 +90,8 @@ struct vcpu_lite {
 	bool has_vcpu_page;
 	bool page_irq_enabled;		/* as read at the last exit */
 	struct gfn_to_hva_cache page_ghc;
+	unsigned long time_updated;	/* jiffies of the last clock update */
+	int time_cpu;			/* the CPU whose TSC it was */
 };
 
 static inline struct vcpu_lite *to_lite(struct kvm_vcpu *vcpu)
@@ -157,6 +159,8 @@ bool lite_irq_enabled(struct vcpu_lite *lite);
 void lite_irq_disable_for_delivery(struct vcpu_lite *lite);
 void lite_vcpu_page_set_pending(struct vcpu_lite *lite, bool pending);
 void lite_vcpu_page_set_cr2(struct vcpu_lite *lite, u32 cr2);
+void lite_vcpu_page_update_time(struct vcpu_lite *lite);
+void lite_vcpu_page_maybe_update_time(struct vcpu_lite *lite);
 void lite_nmi_check_return(struct vcpu_lite *lite);
 
 /* hypercall.c */

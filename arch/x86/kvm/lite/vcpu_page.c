@@ -14,6 +14,8 @@
 #include <linux/kvm_lite.h>
 #include <linux/kvm_para.h>
 
+#include <linux/math64.h>
+
 #include "lite.h"
 
 #define LITE_VCPU_PAGE_FIELD(f) offsetof(struct kvm_lite_vcpu_page, f)
@@ -47,6 +49,7 @@ long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa)
 		return -KVM_EFAULT;
 	lite->has_vcpu_page = true;
 	lite->page_irq_enabled = !!page.irq_enabled;
+	lite_vcpu_page_update_time(lite);
 	return 0;
 }
 
@@ -92,6 +95,77 @@ void lite_vcpu_page_set_pending(struct vcpu_lite *lite, bool pending)
 	if (lite->has_vcpu_page)
 		lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(irq_pending),
 				     pending);
+}
+
+/*
+ * TSC cycles to nanoseconds as a 32.32 fixed-point multiplier and a
+ * shift, chosen so that the multiplier keeps as many bits as it can.
+ */
+static void lite_tsc_scale(u32 tsc_khz, u32 *mul, s32 *shift)
+{
+	u64 ns_per_tsc_32 = div_u64(1000000ULL << 32, tsc_khz);
+
+	*shift = 0;
+	while (ns_per_tsc_32 > U32_MAX) {
+		ns_per_tsc_32 >>= 1;
+		(*shift)++;
+	}
+	while (!(ns_per_tsc_32 & BIT(31)) && *shift > -31) {
+		ns_per_tsc_32 <<= 1;
+		(*shift)--;
+	}
+	*mul = ns_per_tsc_32;
+}
+
+/*
+ * Publish the clock: the VM's kvmclock time and the host TSC, read
+ * together, plus the TSC's rate.  Done at sharing time, after the vCPU
+ * moves to another CPU (TSCs of different CPUs may drift), and every few
+ * hundred milliseconds so that errors in the rate cannot add up.
+ */
+void lite_vcpu_page_update_time(struct vcpu_lite *lite)
+{
+	struct kvm_lite_vcpu_page t = {};
+	struct kvm *kvm = lite->vcpu.kvm;
+	unsigned long flags;
+	u32 version;
+
+	if (!lite->has_vcpu_page || !tsc_khz)
+		return;
+	if (kvm_read_guest_offset_cached(kvm, &lite->page_ghc, &version,
+					 LITE_VCPU_PAGE_FIELD(time_version),
+					 sizeof(version)))
+		return;
+
+	local_irq_save(flags);
+	t.tsc_timestamp = rdtsc();
+	t.system_time = ktime_get_boottime_ns() + kvm->arch.kvmclock_offset;
+	local_irq_restore(flags);
+	lite_tsc_scale(tsc_khz, &t.tsc_to_ns_mul, &t.tsc_shift);
+
+	/* Odd while the fields change, even again once they are whole. */
+	version |= 1;
+	lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(time_version),
+			     version);
+	smp_wmb();
+	kvm_write_guest_offset_cached(kvm, &lite->page_ghc, &t.tsc_to_ns_mul,
+				      LITE_VCPU_PAGE_FIELD(tsc_to_ns_mul),
+				      sizeof(t) -
+				      LITE_VCPU_PAGE_FIELD(tsc_to_ns_mul));
+	smp_wmb();
+	lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(time_version),
+			     version + 1);
+	lite->time_updated = jiffies;
+	lite->time_cpu = lite->vcpu.cpu;
+}
+
+/* At every exit: is the published clock due for a refresh? */
+void lite_vcpu_page_maybe_update_time(struct vcpu_lite *lite)
+{
+	if (lite->has_vcpu_page &&
+	    (lite->time_cpu != lite->vcpu.cpu ||
+	     time_after(jiffies, lite->time_updated + HZ / 4)))
+		lite_vcpu_page_update_time(lite);
 }
 
 void lite_vcpu_page_set_cr2(struct vcpu_lite *lite, u32 cr2)
