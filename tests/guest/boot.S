@@ -1,20 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Entry of every test guest.  The harness starts us in flat 32-bit
- * protected mode, CPL 0 (really ring 1 under kvm-lite), paging off,
- * with a stack.  Run main(), report its status on the exit port.
+ * protected mode, CPL 0 (really ring 1 under kvm-lite), paging off.
+ * EBX holds the vCPU's index and ECX the number of vCPUs (both 0 from
+ * older harnesses).  vCPU 0 runs guest_main(), the others
+ * guest_ap_main(index), each on a stack of its own; the status goes to
+ * the exit port.
  */
 #include "guest.h"
 
 	.section .text.start, "ax"
 	.globl _start
 _start:
-	movl	$GUEST_STACK_TOP, %esp
+	imull	$GUEST_STACK_STRIDE, %ebx, %eax
+	leal	GUEST_STACK_TOP(%eax), %esp
+	testl	%ecx, %ecx
+	jz	1f
+	movl	%ecx, nr_cpus
+1:	testl	%ebx, %ebx
+	jnz	2f
 	call	guest_main
-	movw	$PORT_EXIT, %dx
+	jmp	3f
+2:	pushl	%ebx
+	call	guest_ap_main
+3:	movw	$PORT_EXIT, %dx
 	outl	%eax, %dx
-1:	hlt
-	jmp	1b
+4:	hlt
+	jmp	4b
 
 /*
  * Exception and interrupt entry points for guest_set_trap(): each records
@@ -41,6 +53,30 @@ trap_entry_\vector:
 	TRAP 32, 0
 	TRAP 48, 0
 	TRAP 128, 0
+
+/*
+ * soft_entries[v]: an entry for vector v that the CPU enters without an
+ * error code (any software interrupt, most exceptions), for set_soft_gate().
+ */
+.macro SOFT_STUB vector
+	.pushsection .rodata
+	.long	1f
+	.popsection
+1:	pushl	$0
+	pushl	$\vector
+	jmp	trap_common
+.endm
+
+	.pushsection .rodata
+	.balign 4
+	.globl soft_entries
+soft_entries:
+	.popsection
+	vector = 0
+	.rept 256
+	SOFT_STUB vector
+	vector = vector + 1
+	.endr
 
 trap_common:
 	pushal
@@ -99,5 +135,8 @@ user_return:
 	.data
 kernel_esp:
 	.long	0
+	.globl nr_cpus
+nr_cpus:
+	.long	1
 
 	.section .note.GNU-stack, "", @progbits

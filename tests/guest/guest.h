@@ -15,6 +15,7 @@
 /* KVM's hypercall ABI, from <linux/kvm_para.h> (not usable freestanding). */
 #define KVM_HC_VAPIC_POLL_IRQ	1
 #define KVM_ENOSYS		1000
+#define KVM_EFAULT		14	/* EFAULT */
 #define KVM_EPERM		1	/* EPERM */
 #define KVM_EINVAL		22	/* EINVAL */
 
@@ -24,11 +25,16 @@
 #define X86_CR0_PG		0x80000000
 #define X86_CR4_PSE		0x00000010
 
+#define STR(x)			#x
+#define XSTR(x)			STR(x)
+
 #ifndef __ASSEMBLER__
 typedef unsigned char u8;
 typedef unsigned short u16;
 typedef unsigned int u32;
 typedef unsigned long long u64;
+
+#define NULL			((void *)0)
 
 struct trap_frame {
 	u32 edi, esi, ebp, esp_dummy, ebx, edx, ecx, eax;
@@ -185,6 +191,42 @@ static inline u32 hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3)
 	return ret;
 }
 
+/* GDTR and IDTR as sgdt/lgdt see them. */
+struct desc_ptr {
+	u16 limit;
+	u32 base;
+} __attribute__((packed));
+
+static inline void sgdt(struct desc_ptr *p)
+{
+	asm volatile("sgdt %0" : "=m"(*p));
+}
+
+static inline void lgdt(const struct desc_ptr *p)
+{
+	asm volatile("lgdt %0" : : "m"(*p) : "memory");
+}
+
+static inline void lidt(const struct desc_ptr *p)
+{
+	asm volatile("lidt %0" : : "m"(*p) : "memory");
+}
+
+/* Descriptor access bytes (type | S | DPL | P). */
+#define DESC_CODE(dpl)		(0x9a | ((dpl) << 5))	/* execute/read */
+#define DESC_DATA(dpl)		(0x92 | ((dpl) << 5))	/* read/write */
+#define DESC_CALL_GATE(dpl)	(0x8c | ((dpl) << 5))	/* 32-bit */
+#define DESC_LDT		0x82
+#define DESC_TSS		0x89			/* available */
+
+u64 make_desc(u32 base, u32 limit, u32 access);
+u64 gate_desc(u16 selector, u32 offset, u32 access);
+
+#define PTE_P			0x001
+#define PTE_W			0x002
+#define PTE_U			0x004
+#define PDE_PS			0x080	/* a 4 MB page (CR4.PSE) */
+
 void puts(const char *s);
 void put_hex(u32 v);
 void put_dec(u32 v);
@@ -193,6 +235,12 @@ int check_eq(u32 got, u32 want, const char *what);
 const char *join(const char *a, const char *b);
 void set_gate(int vector, void (*entry)(void), int dpl);
 void set_trap_gate(int vector, void (*entry)(void), int dpl);
+void set_soft_gate(int vector, int dpl);
+void clear_gate(int vector);
+void expect(const char *ending);
+int harness(struct harness_req *r);
+u32 hole_base(void);
+void fixup_hook(struct trap_frame *f);
 u32 enter_user(void (*fn)(void), u32 user_esp);
 void leave_user(struct trap_frame *f, u32 value);
 void guest_exit(u32 status);
@@ -201,6 +249,12 @@ void guest_exit(u32 status);
 extern volatile u32 trap_count, last_vector, last_error, last_eip, last_cs;
 /* If non-zero, guest_trap() resumes the faulting code there. */
 extern volatile u32 trap_resume;
+/* With trap_hook = fixup_hook: every trap resumes there (if non-zero). */
+extern volatile u32 fixup_eip;
+/* How many vCPUs the VM has (ECX at entry). */
+extern volatile u32 nr_cpus;
+/* soft_entries[v]: an entry for vector v without a CPU error code. */
+extern const u32 soft_entries[256];
 extern void (*trap_hook)(struct trap_frame *f);
 
 extern void trap_entry_0(void), trap_entry_2(void), trap_entry_3(void);
@@ -209,6 +263,8 @@ extern void trap_entry_13(void), trap_entry_14(void);
 extern void trap_entry_32(void), trap_entry_48(void), trap_entry_128(void);
 
 int guest_main(void);
+/* vCPUs other than 0 run this; by default they just finish. */
+int guest_ap_main(u32 cpu);
 #endif
 
 #endif /* GUEST_H */

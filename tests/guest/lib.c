@@ -2,6 +2,8 @@
 /* The test guests' runtime: console, assertions, IDT gates, traps. */
 #include "guest.h"
 
+#define HOLE_SIZE	0x200000	/* one PAE page-directory slot */
+
 static int failures;
 volatile u32 trap_count, last_vector, last_error, last_eip, last_cs;
 volatile u32 trap_resume;
@@ -83,6 +85,71 @@ void guest_exit(u32 status)
 		asm volatile("hlt");
 }
 
+/* Announce how this guest will end, if not by its status (guest-abi.h). */
+void expect(const char *ending)
+{
+	puts("expect: ");
+	puts(ending);
+	puts("\n");
+}
+
+/* One request to the harness; see struct harness_req. */
+int harness(struct harness_req *r)
+{
+	outl(PORT_REQUEST, (u32)r);
+	return r->result;
+}
+
+/*
+ * Where the switcher's hole is, found the way any guest can: sgdt shows
+ * the GDT kvm-lite loaded, and that lives in the hole.
+ */
+u32 hole_base(void)
+{
+	struct desc_ptr gdtr;
+
+	sgdt(&gdtr);
+	return gdtr.base & ~(HOLE_SIZE - 1);
+}
+
+volatile u32 fixup_eip;
+
+void fixup_hook(struct trap_frame *f)
+{
+	if (fixup_eip)
+		f->eip = fixup_eip;
+}
+
+/*
+ * A segment descriptor, @limit in bytes: 32-bit, 4 KB granular when the
+ * limit needs it (then its low 12 bits are taken as all ones).
+ */
+u64 make_desc(u32 base, u32 limit, u32 access)
+{
+	u32 flags = 0x4;		/* D/B */
+
+	if (limit > 0xfffff) {
+		limit >>= 12;
+		flags |= 0x8;		/* G */
+	}
+	return (u64)(limit & 0xffff) | ((u64)(base & 0xffffff) << 16) |
+	       ((u64)access << 40) | ((u64)((limit >> 16) & 0xf) << 48) |
+	       ((u64)flags << 52) | ((u64)(base >> 24) << 56);
+}
+
+/* A gate (call, interrupt, trap, task): selector:offset and access byte. */
+u64 gate_desc(u16 selector, u32 offset, u32 access)
+{
+	return (u64)(offset & 0xffff) | ((u64)selector << 16) |
+	       ((u64)access << 40) | ((u64)(offset >> 16) << 48);
+}
+
+int __attribute__((weak)) guest_ap_main(u32 cpu)
+{
+	(void)cpu;
+	return 0;
+}
+
 #define GATE_INT32	0x8e00	/* present, 32-bit interrupt gate */
 #define GATE_TRAP32	0x8f00	/* present, 32-bit trap gate */
 
@@ -99,6 +166,22 @@ static void write_gate(int vector, void (*entry)(void), int dpl, u32 type)
 void set_gate(int vector, void (*entry)(void), int dpl)
 {
 	write_gate(vector, entry, dpl, GATE_INT32);
+}
+
+/* An interrupt gate to soft_entries[vector] (no CPU error code). */
+void set_soft_gate(int vector, int dpl)
+{
+	write_gate(vector, (void (*)(void))soft_entries[vector], dpl,
+		   GATE_INT32);
+}
+
+/* A not-present gate: delivery through it must fail. */
+void clear_gate(int vector)
+{
+	u32 *gate = (u32 *)(IDT_BASE + vector * 8);
+
+	gate[0] = 0;
+	gate[1] = 0;
 }
 
 /* A 32-bit trap gate: IF stays as it was (what kvm-lite's direct traps need). */

@@ -11,19 +11,6 @@
 
 #define HOLE_SIZE	0x200000
 
-struct desc_ptr {
-	u16 limit;
-	u32 base;
-} __attribute__((packed));
-
-static u32 hole_base(void)
-{
-	struct desc_ptr gdtr;
-
-	asm volatile("sgdt %0" : "=m"(gdtr));
-	return gdtr.base & ~(HOLE_SIZE - 1);
-}
-
 /* Resume after a fault at the label the attempt set up. */
 volatile u32 resume_at;
 

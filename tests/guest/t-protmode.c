@@ -17,11 +17,6 @@
 #define PDE_PS		0x080		/* a 4 MB page (CR4.PSE) */
 #define ALIAS		0x800000	/* beyond the harness's 8 MB of RAM */
 
-struct desc_ptr {
-	u16 limit;
-	u32 base;
-} __attribute__((packed));
-
 /* Boot-loader style: code at 0x10, data at 0x18, like Linux's boot GDT. */
 #define BOOT_CS		0x10
 #define BOOT_DS		0x18

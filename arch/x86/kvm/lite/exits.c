@@ -117,6 +117,48 @@ static int lite_soft_interrupt(struct kvm_vcpu *vcpu, unsigned int vector)
 	}
 }
 
+/*
+ * in and out with an immediate or DX port (no string, no rep) go through
+ * KVM's fast PIO path, as VT-x's I/O exits do: cheaper than the emulator,
+ * and exact under single-stepping.  Where the guest's I/O permission
+ * bitmap matters (CPL > IOPL), the emulator does the checking instead.
+ */
+static int lite_fast_pio(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_lite *lite = to_lite(vcpu);
+	unsigned long linear = lite->segs[VCPU_SREG_CS].base +
+			       kvm_rip_read(vcpu);
+	int iopl = (lite->rflags & X86_EFLAGS_IOPL) >> X86_EFLAGS_IOPL_BIT;
+	bool opsize = false;
+	unsigned int i = 0;
+	int size, in;
+	u16 port;
+	u8 b[3];
+
+	if (lite_get_cpl(vcpu) > iopl || lite_read_guest(vcpu, linear, b, 3))
+		return -1;
+	if (b[0] == 0x66) {
+		opsize = true;
+		i = 1;
+	}
+	switch (b[i]) {
+	case 0xe4 ... 0xe7:		/* in/out with an imm8 port */
+		port = b[i + 1];
+		lite->skip_len = i + 2;
+		break;
+	case 0xec ... 0xef:		/* in/out with the port in DX */
+		port = kvm_rdx_read(vcpu);
+		lite->skip_len = i + 1;
+		break;
+	default:
+		return -1;
+	}
+	in = !(b[i] & 2);
+	size = !(b[i] & 1) ? 1 :
+	       (lite->segs[VCPU_SREG_CS].db != opsize) ? 4 : 2;
+	return kvm_fast_pio(vcpu, size, port, in);
+}
+
 static int lite_handle_gp(struct kvm_vcpu *vcpu, u32 error_code)
 {
 	/* IDT-referencing, not external: a software interrupt. */
@@ -128,6 +170,12 @@ static int lite_handle_gp(struct kvm_vcpu *vcpu, u32 error_code)
 	 * emulator re-executes with the guest's view of privilege (ring 0)
 	 * and raises whatever a real CPU would have.
 	 */
+	if (!error_code) {
+		int r = lite_fast_pio(vcpu);
+
+		if (r >= 0)
+			return r;
+	}
 	return lite_emulate(vcpu);
 }
 
@@ -181,6 +229,14 @@ static int lite_reflect_exception(struct kvm_vcpu *vcpu, unsigned int vector,
 	return 1;
 }
 
+static bool lite_rip_in_hole(struct kvm_vcpu *vcpu)
+{
+	unsigned long linear = to_lite(vcpu)->segs[VCPU_SREG_CS].base +
+			       kvm_rip_read(vcpu);
+
+	return linear - lite_hole < LITE_HOLE_SIZE;
+}
+
 static int lite_dispatch_exit(struct kvm_vcpu *vcpu, struct lite_exit *e)
 {
 	switch (e->vector) {
@@ -198,6 +254,15 @@ static int lite_dispatch_exit(struct kvm_vcpu *vcpu, struct lite_exit *e)
 	 */
 	if (e->in_switcher)
 		return lite_emulate(vcpu);
+	/*
+	 * A guest running the switcher's code (it can, in ring 1): the
+	 * emulator cannot fetch from the hole, so give the guest the
+	 * exception as it is.
+	 */
+	if (lite_rip_in_hole(vcpu) && e->vector < FIRST_EXTERNAL_VECTOR &&
+	    e->vector != NMI_VECTOR && e->vector != MC_VECTOR &&
+	    e->vector != PF_VECTOR)
+		return lite_reflect_exception(vcpu, e->vector, e->error_code);
 
 	switch (e->vector) {
 	case NMI_VECTOR:
@@ -211,6 +276,11 @@ static int lite_dispatch_exit(struct kvm_vcpu *vcpu, struct lite_exit *e)
 		return lite_handle_ud(vcpu);
 	case DF_VECTOR:
 		kvm_make_request(KVM_REQ_TRIPLE_FAULT, vcpu);
+		return 1;
+	case DB_VECTOR:
+		/* The payload is DR6 with its active-low bits flipped. */
+		kvm_queue_exception_p(vcpu, DB_VECTOR,
+				      (e->dr6 ^ DR6_ACTIVE_LOW) & ~BIT(12));
 		return 1;
 	}
 	if (e->vector >= FIRST_EXTERNAL_VECTOR)

@@ -105,10 +105,11 @@ int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
 	long ret;
 
 	++vcpu->stat.hypercalls;
+	/* Skipping through KVM keeps single-stepping (TF) exact. */
+	lite->skip_len = insn_len;
 	if (nr == KVM_HC_LITE_CPUID && lite_get_cpl(vcpu) == 0) {
 		lite_hc_cpuid(vcpu, a0, a1);
-		kvm_rip_write(vcpu, kvm_rip_read(vcpu) + insn_len);
-		return 1;
+		return kvm_skip_emulated_instruction(vcpu);
 	}
 	if (lite_get_cpl(vcpu) != 0)
 		ret = -KVM_EPERM;
@@ -124,6 +125,5 @@ int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
 		ret = -KVM_ENOSYS;
 
 	kvm_rax_write(vcpu, (u32)ret);
-	kvm_rip_write(vcpu, kvm_rip_read(vcpu) + insn_len);
-	return 1;
+	return kvm_skip_emulated_instruction(vcpu);
 }

@@ -27,6 +27,7 @@ struct lite_exit {
 	u32 error_code;
 	u32 cr2;
 	bool in_switcher;	/* the trap hit the switch, not the guest */
+	unsigned long dr6;	/* for #DB: what the CPU said */
 	bool host_nmi;		/* an NMI arrived during the switch */
 };
 

@@ -371,7 +371,7 @@ enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
 	struct vcpu_lite *lite = to_lite(vcpu);
 	int cpu = smp_processor_id();
 	struct lite_cpu_pages *p = lite_pages(cpu);
-	bool guest_ts;
+	bool guest_ts, guest_bp;
 
 	lite->exit.vector = LITE_EXIT_NONE;
 	/* Whatever KVM injected has been delivered into guest memory. */
@@ -407,7 +407,17 @@ enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
 	guest_ts = kvm_read_cr0_bits(vcpu, X86_CR0_TS);
 	if (guest_ts)
 		write_cr0(read_cr0() | X86_CR0_TS);
+	/*
+	 * The guest's breakpoints: KVM loaded DR0-3 (and cleared the host's
+	 * DR7) when they are in use; DR7 itself is the backend's to load,
+	 * and to clear again before host code can hit them.
+	 */
+	guest_bp = vcpu->arch.switch_db_regs & KVM_DEBUGREG_BP_ENABLED;
+	if (guest_bp)
+		set_debugreg(lite->dr7 & ~DR7_GD, 7);
 	lite_switch(p, __pa(lite->pdpt));
+	if (guest_bp)
+		set_debugreg(DR7_FIXED_1, 7);
 	if (guest_ts)
 		write_cr0(read_cr0() & ~X86_CR0_TS);
 	guest_state_exit_irqoff();
@@ -415,6 +425,10 @@ enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
 	lite_record_exit(lite, p);
 	trace_kvm_exit(vcpu, KVM_ISA_VMX);
 	lite->exit.host_nmi = p->b.nmi_pending;
+	if (lite->exit.vector == DB_VECTOR) {
+		get_debugreg(lite->exit.dr6, 6);
+		set_debugreg(DR6_ACTIVE_LOW, 6);
+	}
 	vcpu->arch.last_vmentry_cpu = cpu;
 	return EXIT_FASTPATH_NONE;
 }
