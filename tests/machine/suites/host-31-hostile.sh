@@ -3,8 +3,9 @@
 # switch and must end the way it announced (a status of 0, or e.g.
 # "expect: shutdown"), and after each a known-good guest must still run
 # in the same process.  The exit storm (a million exits) gets its own,
-# longer, time limit.  Then VMs are killed while their vCPUs are in the
-# guest, and the host must not mind.
+# longer, time limit.  Ordinary guests run beside them all along and must
+# not notice.  Then VMs are killed while their vCPUs are in the guest,
+# and the host must not mind.
 group=hostile
 . /tests/lib.sh
 
@@ -18,9 +19,28 @@ hostile=$(ls t-hostile-*.bin | grep -v '^t-hostile-exit-storm')
 for bug in $known_bugs; do
 	hostile=$(echo "$hostile" | grep -vx "$bug")
 done
+# A bystander: ordinary guests keep running, in their own VMs, for as
+# long as the hostile ones do; not one of their checks may fail.
+bystander() {
+	while [ ! -e /tmp/hostile.done ]; do
+		/tests/bin/run-guests t-user.bin t-faults.bin t-vcpu-page.bin
+	done
+}
+rm -f /tmp/hostile.done
+bystander > /tmp/bystander.out 2>&1 &
+bystander_pid=$!
+
 /tests/bin/run-guests $hostile
 [ ! -e t-hostile-exit-storm.bin ] ||
 	/tests/bin/run-guests --timeout 300 t-hostile-exit-storm.bin
+
+touch /tmp/hostile.done
+wait "$bystander_pid"
+check "bystander guests ran beside the hostile ones ($(grep -c '^ok .*status 0' /tmp/bystander.out) runs)" \
+	grep -q '^ok .*finished with status 0' /tmp/bystander.out
+check "no bystander check failed while hostile guests ran" \
+	sh -c '! grep -q "^not ok" /tmp/bystander.out'
+grep '^not ok' /tmp/bystander.out | sed 's/^/#   /' | head -5
 
 # run-guests ARGS... killed by SIGKILL half a second in, while its
 # guests spin; then a new guest must run.
