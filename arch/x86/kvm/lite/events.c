@@ -332,20 +332,18 @@ void lite_set_nmi_mask(struct kvm_vcpu *vcpu, bool masked)
 
 /*
  * Windows: KVM wants to know as soon as the guest can take an NMI or an
- * interrupt.  Every cli/sti of a ring-1 guest traps and is emulated, and
- * KVM re-evaluates events after each emulated instruction, so a request
- * only has to be remembered.
+ * interrupt.  Nothing to arm: every cli/sti of a ring-1 guest traps and
+ * is emulated, KVM re-evaluates events after each, and the end of an
+ * NMI handler is noticed at the next exit (lite_nmi_check_return).
  */
 void lite_enable_nmi_window(struct kvm_vcpu *vcpu)
 {
-	to_lite(vcpu)->nmi_window_requested = true;
 }
 
 void lite_enable_irq_window(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_lite *lite = to_lite(vcpu);
 
-	lite->irq_window_requested = true;
 	/* A paravirtual guest learns it should call back when it can. */
 	if (!lite->page_irq_enabled)
 		lite_vcpu_page_set_pending(lite, true);

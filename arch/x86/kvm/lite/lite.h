@@ -54,12 +54,6 @@ struct vcpu_lite {
 	bool nmi_tracked;
 	bool nmi_from_user;
 	u32 nmi_return_sp;
-	bool irq_window_requested;
-	bool nmi_window_requested;
-
-	/* Shadow page-table root KVM's MMU built for this vCPU. */
-	hpa_t shadow_root;
-	bool tlb_flush_pending;
 
 	/*
 	 * The page table the guest really runs on: a private PAE root

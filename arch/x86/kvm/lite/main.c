@@ -146,7 +146,6 @@ static int lite_vcpu_create(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_lite *lite = to_lite(vcpu);
 
-	lite->shadow_root = INVALID_PAGE;
 	/* CR3 holds 32 bits: the PAE root must sit below 4 GB (lowmem). */
 	lite->pdpt = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	lite->pd3 = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
@@ -174,8 +173,6 @@ static void lite_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 	lite->dr7 = DR7_FIXED_1;
 	lite->interrupt_shadow = 0;
 	lite->nmi_masked = false;
-	lite->irq_window_requested = false;
-	lite->nmi_window_requested = false;
 	lite->exit.vector = LITE_EXIT_NONE;
 	lite->skip_len = 0;
 	lite->ring0_stack_valid = false;
@@ -233,13 +230,12 @@ static void lite_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
 }
 
 /*
- * TLB flushes: the world switch loads the shadow root on every entry,
- * and a CR3 load flushes every non-global entry, which is every guest
- * entry.  Remember the request so the switch can also drop cached state.
+ * TLB flushes cost nothing extra: every entry loads a fresh copy of the
+ * guest's page-table root into CR3, and with global pages off that
+ * flushes everything the guest could have cached.
  */
 static void lite_flush_tlb(struct kvm_vcpu *vcpu)
 {
-	to_lite(vcpu)->tlb_flush_pending = true;
 }
 
 static void lite_flush_tlb_gva(struct kvm_vcpu *vcpu, gva_t addr)
@@ -247,10 +243,10 @@ static void lite_flush_tlb_gva(struct kvm_vcpu *vcpu, gva_t addr)
 	lite_flush_tlb(vcpu);
 }
 
+/* The root is read at every entry from KVM's MMU (run.c). */
 static void lite_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root_hpa,
 			      int root_level)
 {
-	to_lite(vcpu)->shadow_root = root_hpa;
 }
 
 /* Once per KVM_RUN: pick up a GDT changed by KVM_SET_SREGS and co. */
