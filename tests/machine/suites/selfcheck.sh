@@ -9,3 +9,6 @@ check "/dev/kvm exists" test -c /dev/kvm
 check "the KVM ABI conformance test passes ($(grep -c '^ok ' /tmp/abi.out) assertions)" \
 	sh -c '! grep -q "^not ok" /tmp/abi.out'
 grep '^not ok' /tmp/abi.out | sed 's/^/#   /'
+/tests/bin/run-guests /tests/bin/t-hello.bin > /tmp/hello.out 2>&1
+check "a guest runs natively in ring 1 through the world switch" \
+	grep -q '^ok - t-hello.bin: the guest kernel runs natively, in ring 1' /tmp/hello.out
