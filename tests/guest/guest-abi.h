@@ -19,6 +19,14 @@
 #define PORT_NMI	0xfc	/* outb: inject an NMI with KVM_NMI */
 /* inl: the vCPU's "exits" counter from KVM's binary stats (~0 if none) */
 #define PORT_EXITS	0xfd
+/*
+ * outb N: single-step the next N instructions with KVM_SET_GUEST_DEBUG
+ * (the harness sees each as KVM_EXIT_DEBUG); outb 0x80: catch the next
+ * int3 as KVM_EXIT_DEBUG instead (the harness steps over it); inl: how
+ * many KVM_EXIT_DEBUG exits so far.
+ */
+#define PORT_DEBUG	0xf2
+#define DEBUG_SW_BP	0x80
 /* outl: the address of a struct harness_req; see below. */
 #define PORT_REQUEST	0xf0
 /*

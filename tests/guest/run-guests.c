@@ -134,6 +134,9 @@ struct vcpu {
 	struct kvm_run last;		/* kvm_run as the run ended */
 	u64 intr_latency_ns;
 	volatile int finished;		/* the thread is done */
+	unsigned int steps_left;	/* PORT_DEBUG: single-steps to take */
+	unsigned int debug_exits;
+	u64 last_debug_pc;
 };
 
 struct slot {
@@ -793,6 +796,57 @@ static void io_immediate(struct vcpu *v, u8 *data)
 		     (unsigned long long)after.rip, len);
 }
 
+static void set_guest_debug(struct vcpu *v, u32 control)
+{
+	struct kvm_guest_debug dbg = { .control = control };
+
+	if (ioctl(v->fd, KVM_SET_GUEST_DEBUG, &dbg))
+		ktest_report(0, strerror(errno), "KVM_SET_GUEST_DEBUG(%#x)",
+			     control);
+}
+
+/* PORT_DEBUG out: single-step N instructions, or catch the next int3. */
+static void io_debug(struct vcpu *v, u8 request)
+{
+	if (request == DEBUG_SW_BP) {
+		set_guest_debug(v, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP);
+		return;
+	}
+	v->steps_left = request;
+	v->last_debug_pc = 0;
+	if (request)
+		set_guest_debug(v, KVM_GUESTDBG_ENABLE |
+				   KVM_GUESTDBG_SINGLESTEP);
+}
+
+/*
+ * KVM_EXIT_DEBUG: a single-step must land on a new instruction each
+ * time; an int3 is stepped over by hand, as a debugger would.
+ */
+static void handle_debug(struct vcpu *v)
+{
+	struct kvm_debug_exit_arch *d = &v->run->debug.arch;
+	struct kvm_regs regs;
+
+	v->debug_exits++;
+	if (d->exception == 3) {
+		set_guest_debug(v, 0);
+		if (!ioctl(v->fd, KVM_GET_REGS, &regs)) {
+			regs.rip++;
+			ioctl(v->fd, KVM_SET_REGS, &regs);
+		}
+		return;
+	}
+	if (d->exception != 1 || !(d->dr6 & 0x4000) ||
+	    d->pc == v->last_debug_pc)
+		ktest_report(0, NULL, "a single-step exit with exception %u, dr6 %#llx, pc %#llx",
+			     d->exception, (unsigned long long)d->dr6,
+			     (unsigned long long)d->pc);
+	v->last_debug_pc = d->pc;
+	if (v->steps_left && !--v->steps_left)
+		set_guest_debug(v, 0);
+}
+
 static void handle_io(struct vcpu *v)
 {
 	struct kvm_run *r = v->run;
@@ -821,6 +875,10 @@ static void handle_io(struct vcpu *v)
 	} else if (r->io.port == PORT_EXITS && r->io.size == 4 && !out) {
 		val = read_exits(v);
 		memcpy(data, &val, 4);
+	} else if (r->io.port == PORT_DEBUG && r->io.size == 1 && out) {
+		io_debug(v, data[0]);
+	} else if (r->io.port == PORT_DEBUG && r->io.size == 4 && !out) {
+		memcpy(data, &v->debug_exits, 4);
 	} else {
 		printf("# %s: unexpected I/O port %#x\n", v->g->name, r->io.port);
 	}
@@ -923,6 +981,9 @@ static void handle_exit(struct vcpu *v)
 		break;
 	case KVM_EXIT_HLT:
 		v->hlt_exits++;
+		break;
+	case KVM_EXIT_DEBUG:
+		handle_debug(v);
 		break;
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 		break;		/* inject_irq() does the rest */

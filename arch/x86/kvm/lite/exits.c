@@ -84,6 +84,23 @@ static int lite_emulate(struct kvm_vcpu *vcpu)
 	return r;
 }
 
+/*
+ * KVM_SET_GUEST_DEBUG: a debugger in user space wants the #DB or #BP
+ * itself (KVM_EXIT_DEBUG), the guest never sees it.
+ */
+static int lite_debug_exit(struct kvm_vcpu *vcpu, unsigned int vector,
+			   unsigned long dr6)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_DEBUG;
+	run->debug.arch.exception = vector;
+	run->debug.arch.dr6 = dr6;
+	run->debug.arch.dr7 = to_lite(vcpu)->dr7;
+	run->debug.arch.pc = kvm_get_linear_rip(vcpu);
+	return 0;
+}
+
 /* Tell user space, with the documented reason, that entry failed. */
 static int lite_fail_entry(struct kvm_vcpu *vcpu, u64 reason)
 {
@@ -106,6 +123,8 @@ static int lite_soft_interrupt(struct kvm_vcpu *vcpu, unsigned int vector)
 
 	if (lite_read_guest(vcpu, linear, &opcode, 1))
 		return lite_emulate(vcpu);
+	if (opcode == 0xcc && (vcpu->guest_debug & KVM_GUESTDBG_USE_SW_BP))
+		return lite_debug_exit(vcpu, BP_VECTOR, 0);
 	switch (opcode) {
 	case 0xcd:			/* int imm8 */
 		return lite_deliver_soft(to_lite(vcpu), vector, 2);
@@ -278,6 +297,9 @@ static int lite_dispatch_exit(struct kvm_vcpu *vcpu, struct lite_exit *e)
 		kvm_make_request(KVM_REQ_TRIPLE_FAULT, vcpu);
 		return 1;
 	case DB_VECTOR:
+		if (vcpu->guest_debug &
+		    (KVM_GUESTDBG_SINGLESTEP | KVM_GUESTDBG_USE_HW_BP))
+			return lite_debug_exit(vcpu, DB_VECTOR, e->dr6);
 		/* The payload is DR6 with its active-low bits flipped. */
 		kvm_queue_exception_p(vcpu, DB_VECTOR,
 				      (e->dr6 ^ DR6_ACTIVE_LOW) & ~BIT(12));
