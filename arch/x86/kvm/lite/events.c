@@ -22,42 +22,9 @@
 #include "x86.h"
 #include "kvm_cache_regs.h"
 
-/* A 32-bit interrupt or trap gate, decoded. */
-struct lite_gate {
-	u32 offset;
-	u16 selector;
-	u8 type;
-	u8 dpl;
-	bool present;
-};
-
-#define LITE_GATE_INT32		0xe
-#define LITE_GATE_TRAP32	0xf
-
-static int lite_write_guest(struct kvm_vcpu *vcpu, unsigned long gva,
-			    const void *buf, unsigned int len)
-{
-	struct kvm_mmu *mmu = vcpu->arch.walk_mmu;
-	struct x86_exception e;
-
-	while (len) {
-		unsigned int chunk = min_t(unsigned int, len,
-					   PAGE_SIZE - offset_in_page(gva));
-		gpa_t gpa = mmu->gva_to_gpa(vcpu, mmu, gva, PFERR_WRITE_MASK,
-					    &e);
-
-		if (gpa == INVALID_GPA ||
-		    kvm_vcpu_write_guest(vcpu, gpa, buf, chunk))
-			return -EFAULT;
-		gva += chunk;
-		buf += chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
-static int lite_read_gate(struct vcpu_lite *lite, unsigned int vector,
-			  struct lite_gate *gate)
+/* Gate @vector of the guest's IDT, decoded. */
+int lite_read_gate(struct vcpu_lite *lite, unsigned int vector,
+		   struct lite_gate *gate)
 {
 	u64 raw;
 
@@ -98,28 +65,9 @@ static int lite_ring0_stack(struct vcpu_lite *lite, u16 *ss, u32 *esp)
 /* Load a segment register of KVM's view from the guest's GDT. */
 static int lite_load_segment(struct vcpu_lite *lite, int seg, u16 selector)
 {
-	struct kvm_segment var = {};
-	struct lite_seg d;
-	u64 desc;
-
-	if ((selector & SEGMENT_TI_MASK) ||
-	    (selector >> 3) >= lite->gdt_entries)
+	if (!(lite_guest_desc(lite, selector) & LITE_DESC_P))
 		return -EFAULT;
-	desc = lite->gdt_raw[selector >> 3];
-	if (!(desc & LITE_DESC_P))
-		return -EFAULT;
-	lite_desc_decode(desc, &d);
-	var.selector = selector;
-	var.base = d.base;
-	var.limit = d.limit;
-	var.type = d.type;
-	var.s = d.s;
-	var.dpl = d.dpl;
-	var.present = 1;
-	var.avl = d.avl;
-	var.db = d.db;
-	var.g = d.g;
-	lite->segs[seg] = var;
+	lite_segment_from_selector(lite, seg, selector);
 	return 0;
 }
 
@@ -160,8 +108,7 @@ static int lite_deliver(struct vcpu_lite *lite, unsigned int vector,
 		kvm_queue_exception_e(vcpu, GP_VECTOR, vector * 8 + 2);
 		return 0;
 	}
-	code = (gate.selector >> 3) < lite->gdt_entries ?
-	       lite->gdt_raw[gate.selector >> 3] : 0;
+	code = lite_guest_desc(lite, gate.selector);
 	if (!lite_desc_is_code(code) || lite_desc_dpl(code) > cpl)
 		return -EFAULT;
 	new_cpl = lite_desc_dpl(code);

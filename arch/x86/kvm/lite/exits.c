@@ -117,8 +117,7 @@ static int lite_fail_entry(struct kvm_vcpu *vcpu, u64 reason)
  */
 static int lite_soft_interrupt(struct kvm_vcpu *vcpu, unsigned int vector)
 {
-	unsigned long linear = to_lite(vcpu)->segs[VCPU_SREG_CS].base +
-			       kvm_rip_read(vcpu);
+	unsigned long linear = kvm_get_linear_rip(vcpu);
 	u8 opcode;
 
 	if (lite_read_guest(vcpu, linear, &opcode, 1))
@@ -145,8 +144,7 @@ static int lite_soft_interrupt(struct kvm_vcpu *vcpu, unsigned int vector)
 static int lite_fast_pio(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_lite *lite = to_lite(vcpu);
-	unsigned long linear = lite->segs[VCPU_SREG_CS].base +
-			       kvm_rip_read(vcpu);
+	unsigned long linear = kvm_get_linear_rip(vcpu);
 	int iopl = (lite->rflags & X86_EFLAGS_IOPL) >> X86_EFLAGS_IOPL_BIT;
 	bool opsize = false;
 	unsigned int i = 0;
@@ -216,8 +214,7 @@ static int lite_handle_pf(struct kvm_vcpu *vcpu, unsigned long cr2,
 #define LITE_HYPERCALL_LEN	3
 static bool lite_is_hypercall(struct kvm_vcpu *vcpu)
 {
-	unsigned long linear = to_lite(vcpu)->segs[VCPU_SREG_CS].base +
-			       kvm_rip_read(vcpu);
+	unsigned long linear = kvm_get_linear_rip(vcpu);
 	u8 insn[3];
 
 	if (lite_read_guest(vcpu, linear, insn, sizeof(insn)))
@@ -250,8 +247,7 @@ static int lite_reflect_exception(struct kvm_vcpu *vcpu, unsigned int vector,
 
 static bool lite_rip_in_hole(struct kvm_vcpu *vcpu)
 {
-	unsigned long linear = to_lite(vcpu)->segs[VCPU_SREG_CS].base +
-			       kvm_rip_read(vcpu);
+	unsigned long linear = kvm_get_linear_rip(vcpu);
 
 	return linear - lite_hole < LITE_HOLE_SIZE;
 }

@@ -18,20 +18,9 @@
 #include "kvm_cache_regs.h"
 #include "cpuid.h"
 
-#define LITE_GATE_TRAP32	0xf
-
-/* The guest's (raw) GDT descriptor for @selector, or 0. */
-static u64 lite_gdt_desc(struct vcpu_lite *lite, u32 selector)
-{
-	if (selector > 0xffff || (selector & SEGMENT_TI_MASK) ||
-	    (selector >> 3) >= lite->gdt_entries)
-		return 0;
-	return lite->gdt_raw[selector >> 3];
-}
-
 static long lite_hc_set_stack(struct vcpu_lite *lite, u32 ss, u32 esp)
 {
-	u64 desc = lite_gdt_desc(lite, ss);
+	u64 desc = ss > 0xffff ? 0 : lite_guest_desc(lite, ss);
 
 	if (!(ss & ~SEGMENT_RPL_MASK) || !lite_desc_is_writable_data(desc) ||
 	    lite_desc_dpl(desc) != 0)
@@ -46,9 +35,7 @@ static long lite_hc_set_stack(struct vcpu_lite *lite, u32 ss, u32 esp)
 static long lite_hc_direct_trap(struct vcpu_lite *lite, u32 vector,
 				u32 enable)
 {
-	struct kvm_vcpu *vcpu = &lite->vcpu;
-	u32 gate[2];
-	u16 selector;
+	struct lite_gate gate;
 	u64 code;
 
 	if (!enable) {
@@ -56,23 +43,19 @@ static long lite_hc_direct_trap(struct vcpu_lite *lite, u32 vector,
 		return 0;
 	}
 	if (vector < FIRST_EXTERNAL_VECTOR || vector > 255 ||
-	    !lite->ring0_stack_valid || vector * 8 + 7 > lite->idt.size ||
-	    lite_read_guest(vcpu, lite->idt.address + vector * 8, gate,
-			    sizeof(gate)))
+	    !lite->ring0_stack_valid || lite_read_gate(lite, vector, &gate))
 		return -KVM_EINVAL;
 
-	selector = gate[0] >> 16;
-	code = lite_gdt_desc(lite, selector);
+	code = lite_guest_desc(lite, gate.selector);
 	/* Present, 32-bit trap gate, DPL 3, into the guest kernel's code. */
-	if ((gate[1] & 0x9f00) != (0x8000 | (LITE_GATE_TRAP32 << 8)) ||
-	    ((gate[1] >> 13) & 3) != 3 || !lite_desc_is_code(code) ||
-	    lite_desc_dpl(code) != 0)
+	if (!gate.present || gate.type != LITE_GATE_TRAP32 || gate.dpl != 3 ||
+	    !lite_desc_is_code(code) || lite_desc_dpl(code) != 0)
 		return -KVM_EINVAL;
 
 	lite->direct_vector = vector;
-	lite->direct_gate.offset_low = gate[0] & 0xffff;
-	lite->direct_gate.offset_middle = gate[1] >> 16;
-	lite->direct_gate.segment = (selector & ~SEGMENT_RPL_MASK) | 1;
+	lite->direct_gate.offset_low = gate.offset & 0xffff;
+	lite->direct_gate.offset_middle = gate.offset >> 16;
+	lite->direct_gate.segment = (gate.selector & ~SEGMENT_RPL_MASK) | 1;
 	lite->direct_gate.bits = (struct idt_bits) {
 		.type = LITE_GATE_TRAP32, .dpl = 3, .p = 1,
 	};

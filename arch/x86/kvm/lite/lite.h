@@ -137,6 +137,11 @@ void lite_set_stub_gate(struct lite_cpu_pages *p, unsigned int v);
 void lite_run_init(void);
 int lite_read_guest(struct kvm_vcpu *vcpu, unsigned long gva, void *buf,
 		    unsigned int len);
+int lite_write_guest(struct kvm_vcpu *vcpu, unsigned long gva,
+		     const void *buf, unsigned int len);
+u64 lite_guest_desc(struct vcpu_lite *lite, u16 selector);
+void lite_segment_from_selector(struct vcpu_lite *lite, int seg,
+				u16 selector);
 void lite_refresh_gdt(struct vcpu_lite *lite);
 enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
 					    u64 run_flags);
@@ -163,6 +168,21 @@ bool lite_is_lite_hypercall(unsigned long nr);
 int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len);
 
 /* events.c */
+
+/* A 32-bit interrupt or trap gate of the guest's IDT, decoded. */
+struct lite_gate {
+	u32 offset;
+	u16 selector;
+	u8 type;		/* with the S bit: 0xe or 0xf for ours */
+	u8 dpl;
+	bool present;
+};
+
+#define LITE_GATE_INT32		0xe
+#define LITE_GATE_TRAP32	0xf
+
+int lite_read_gate(struct vcpu_lite *lite, unsigned int vector,
+		   struct lite_gate *gate);
 int lite_deliver_soft(struct vcpu_lite *lite, unsigned int vector,
 		      unsigned int insn_len);
 void lite_set_interrupt_shadow(struct kvm_vcpu *vcpu, int mask);

@@ -59,26 +59,46 @@ void lite_run_init(void)
 
 /* ---------------------------------------------------------------- GDT */
 
-/* Copy @len bytes of guest linear memory, with supervisor rights. */
-int lite_read_guest(struct kvm_vcpu *vcpu, unsigned long gva, void *buf,
-		    unsigned int len)
+/*
+ * Copy @len bytes to or from guest linear memory, with supervisor rights
+ * (the way the CPU itself reaches descriptor tables and stacks).
+ */
+static int lite_access_guest(struct kvm_vcpu *vcpu, unsigned long gva,
+			     void *buf, unsigned int len, bool write)
 {
 	struct kvm_mmu *mmu = vcpu->arch.walk_mmu;
+	u64 access = write ? PFERR_WRITE_MASK : 0;
 	struct x86_exception e;
 
 	while (len) {
 		unsigned int chunk = min_t(unsigned int, len,
 					   PAGE_SIZE - offset_in_page(gva));
-		gpa_t gpa = mmu->gva_to_gpa(vcpu, mmu, gva, 0, &e);
+		gpa_t gpa = mmu->gva_to_gpa(vcpu, mmu, gva, access, &e);
+		int r;
 
-		if (gpa == INVALID_GPA ||
-		    kvm_vcpu_read_guest(vcpu, gpa, buf, chunk))
+		if (gpa == INVALID_GPA)
+			return -EFAULT;
+		r = write ? kvm_vcpu_write_guest(vcpu, gpa, buf, chunk) :
+			    kvm_vcpu_read_guest(vcpu, gpa, buf, chunk);
+		if (r)
 			return -EFAULT;
 		gva += chunk;
 		buf += chunk;
 		len -= chunk;
 	}
 	return 0;
+}
+
+int lite_read_guest(struct kvm_vcpu *vcpu, unsigned long gva, void *buf,
+		    unsigned int len)
+{
+	return lite_access_guest(vcpu, gva, buf, len, false);
+}
+
+int lite_write_guest(struct kvm_vcpu *vcpu, unsigned long gva,
+		     const void *buf, unsigned int len)
+{
+	return lite_access_guest(vcpu, gva, (void *)buf, len, true);
 }
 
 /*
@@ -105,7 +125,7 @@ void lite_refresh_gdt(struct vcpu_lite *lite)
 }
 
 /* The guest's descriptor for @selector, or 0 if we hold none. */
-static u64 lite_guest_desc(struct vcpu_lite *lite, u16 selector)
+u64 lite_guest_desc(struct vcpu_lite *lite, u16 selector)
 {
 	unsigned int index = selector >> 3;
 
@@ -269,8 +289,8 @@ static void lite_load_guest_state(struct vcpu_lite *lite,
  * A segment register's hidden part, as KVM sees it, from the selector
  * the CPU held and the guest's own (unsanitized) descriptor.
  */
-static void lite_segment_from_selector(struct vcpu_lite *lite, int seg,
-				       u16 selector)
+void lite_segment_from_selector(struct vcpu_lite *lite, int seg,
+				u16 selector)
 {
 	struct kvm_segment *s = &lite->segs[seg];
 	struct lite_seg d;
