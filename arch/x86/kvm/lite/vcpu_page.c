@@ -147,12 +147,12 @@ void lite_vcpu_page_update_time(struct vcpu_lite *lite)
 	version |= 1;
 	lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(time_version),
 			     version);
-	smp_wmb();
+	smp_wmb();	/* the odd version is visible before the fields */
 	kvm_write_guest_offset_cached(kvm, &lite->page_ghc, &t.tsc_to_ns_mul,
 				      LITE_VCPU_PAGE_FIELD(tsc_to_ns_mul),
 				      sizeof(t) -
 				      LITE_VCPU_PAGE_FIELD(tsc_to_ns_mul));
-	smp_wmb();
+	smp_wmb();	/* the fields are whole before the even version */
 	lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(time_version),
 			     version + 1);
 	lite->time_updated = jiffies;
