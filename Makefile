@@ -45,12 +45,18 @@ GUEST_CC	:= gcc -m32 -ffreestanding -fno-pic -fno-pie -no-pie \
 GUEST_RT	:= tests/guest/boot.S tests/guest/lib.c
 GUEST_IMAGES	:= $(patsubst tests/guest/%.c,$(B)/guest/%.bin, \
 			$(wildcard tests/guest/t-*.c tests/guest/b-*.c))
+# lkvm, kvm-lite's launcher (kvmtool-lite/), static i386 with Debian's
+# i386 zlib (from deps.sh) to read the bzImage's gzip payload.
+LKVM		:= $(B)/lkvm
+LKVM_SRCS	:= $(wildcard kvmtool-lite/*.c)
+LKVM_CFLAGS	:= -I $(USR)/include -I $(I386)/usr/include
+LKVM_LIBS	:= -L $(I386)/usr/lib/i386-linux-gnu -lz -lpthread
 UNIT_PROGS	:= $(patsubst tests/unit/%.c,$(B)/unit/%, \
 			$(wildcard tests/unit/test-*.c))
 
 MACHINE		:= tests/run-machine
 
-.PHONY: all deps kernel tests initramfs unit check run bench clean
+.PHONY: all deps kernel tests lkvm initramfs unit check run bench clean
 all: initramfs
 
 deps:
@@ -92,6 +98,12 @@ $(B)/guest/%.bin: tests/guest/%.c $(GUEST_RT) tests/guest/guest.h tests/guest/gu
 	@echo "  GUEST   $@"
 	@$(GUEST_CC) -o $(@:.bin=.elf) $(GUEST_RT) $< -lgcc
 	@objcopy -O binary $(@:.bin=.elf) $@
+
+lkvm: $(LKVM)
+$(LKVM): $(LKVM_SRCS) $(wildcard kvmtool-lite/*.h) $(KERNEL_STAMP) | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(TEST_CC) $(LKVM_CFLAGS) -o $@ $(LKVM_SRCS) $(LKVM_LIBS)
 
 initramfs: $(INITRAMFS)
 $(INITRAMFS): $(KERNEL_STAMP) $(TEST_PROGS) $(GUEST_IMAGES) \

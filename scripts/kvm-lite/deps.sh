@@ -6,7 +6,7 @@
 #
 #  - Build-machine packages are installed with apt-get, skipping those
 #    already present.
-#  - i386 packages (busybox for the test machine, libfdt for lkvm) are
+#  - i386 packages (busybox for the test machine, zlib for lkvm) are
 #    downloaded into BUILDDIR/i386 with a private apt configuration and
 #    unpacked there, so the machine's dpkg architecture list is never
 #    changed.
@@ -20,7 +20,7 @@ i386=$build/i386
 host_pkgs="linux-source-6.12 qemu-system-x86 gcc gcc-multilib make flex bison
 	   bc libelf-dev libssl-dev cpio ccache xz-utils patch kmod python3
 	   dpkg-dev rsync"
-i386_pkgs="busybox-static libfdt-dev"
+i386_pkgs="busybox-static libfdt-dev zlib1g-dev"
 
 say() { echo "deps: $*"; }
 die() { echo "deps: error: $*" >&2; exit 1; }
