@@ -51,6 +51,10 @@ LKVM		:= $(B)/lkvm
 LKVM_SRCS	:= $(wildcard kvmtool-lite/*.c)
 LKVM_CFLAGS	:= -I $(USR)/include -I $(I386)/usr/include
 LKVM_LIBS	:= -L $(I386)/usr/lib/i386-linux-gnu -lz -lpthread
+# What lkvm's tests need in the test machine: lkvm, the bzImage (to boot
+# as a guest), the guest's init, fake bzImages' maker and the stub guest.
+LKVM_FILES	:= $(LKVM) $(BZIMAGE) tests/lkvm/guest-init \
+		   $(B)/lkvm-tests/mkbzimage $(B)/lkvm-tests/stub.bin
 UNIT_PROGS	:= $(patsubst tests/unit/%.c,$(B)/unit/%, \
 			$(wildcard tests/unit/test-*.c))
 
@@ -105,11 +109,24 @@ $(LKVM): $(LKVM_SRCS) $(wildcard kvmtool-lite/*.h) $(KERNEL_STAMP) | deps
 	@echo "  CC      $@"
 	@$(TEST_CC) $(LKVM_CFLAGS) -o $@ $(LKVM_SRCS) $(LKVM_LIBS)
 
+$(B)/lkvm-tests/mkbzimage: tests/lkvm/mkbzimage.c $(KERNEL_STAMP) | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(TEST_CC) $(LKVM_CFLAGS) -o $@ $< $(LKVM_LIBS)
+
+$(B)/lkvm-tests/stub.bin: tests/lkvm/stub.c tests/lkvm/stub.lds $(KERNEL_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	@$(GUEST_CC:tests/guest/guest.lds=tests/lkvm/stub.lds) \
+		-I $(USR)/include -o $(@:.bin=.elf) $< -lgcc
+	@objcopy -O binary $(@:.bin=.elf) $@
+
 initramfs: $(INITRAMFS)
-$(INITRAMFS): $(KERNEL_STAMP) $(TEST_PROGS) $(GUEST_IMAGES) \
+$(INITRAMFS): $(KERNEL_STAMP) $(TEST_PROGS) $(GUEST_IMAGES) $(LKVM_FILES) \
 	      scripts/kvm-lite/mkinitramfs.sh \
 	      $(shell find tests/machine -type f) | deps
-	@scripts/kvm-lite/mkinitramfs.sh $(B) $@ $(TEST_PROGS) $(GUEST_IMAGES)
+	@scripts/kvm-lite/mkinitramfs.sh $(B) $@ $(TEST_PROGS) $(GUEST_IMAGES) \
+		$(LKVM_FILES)
 
 # Host-side unit tests of pure C code, built for the build machine.
 unit: $(UNIT_PROGS)

@@ -31,7 +31,8 @@ static void ioloop_init(void)
 		die_perror("epoll_create1");
 }
 
-void ioloop_add(int fd, io_handler fn, void *arg)
+/* false if fd cannot be polled (a regular file, /dev/null). */
+bool ioloop_add(int fd, io_handler fn, void *arg)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
 
@@ -40,8 +41,13 @@ void ioloop_add(int fd, io_handler fn, void *arg)
 		die("fd %d out of the I/O loop's range", fd);
 	handlers[fd].fn = fn;
 	handlers[fd].arg = arg;
-	if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0 && errno != EEXIST)
-		die_perror("epoll_ctl(ADD, %d)", fd);
+	if (epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		if (errno == EPERM)
+			return false;
+		if (errno != EEXIST)
+			die_perror("epoll_ctl(ADD, %d)", fd);
+	}
+	return true;
 }
 
 /* Stop watching fd for now (its handler stays for ioloop_add). */

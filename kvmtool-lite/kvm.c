@@ -172,8 +172,9 @@ guest_crashed(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	warn("guest crashed: %s", why);
 	dump_state();
-	crash("%s", why);
+	exit(EXIT_CRASHED);
 }
 
 static int system_event(void)

@@ -107,7 +107,7 @@ extern void (*console_input_ready)(void);
 
 /* ioloop.c: the I/O thread */
 typedef void (*io_handler)(void *arg);
-void ioloop_add(int fd, io_handler fn, void *arg);
+bool ioloop_add(int fd, io_handler fn, void *arg);
 void ioloop_del(int fd);
 void ioloop_start(void);
 

@@ -26,7 +26,7 @@
 void (*console_input_ready)(void);
 
 static struct termios saved_tio;
-static bool tty_raw, is_tty, paused, stdin_done;
+static bool tty_raw, is_tty, paused, stdin_done, unpollable;
 static bool escape;
 
 /* A ring of input bytes, under dev_lock. */
@@ -43,6 +43,8 @@ void term_restore(void)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	tty_raw = false;
 }
+
+static void read_stdin(void);
 
 static void stdin_ready(void *arg)
 {
@@ -63,7 +65,16 @@ void term_init(void)
 			atexit(term_restore);
 		}
 	}
-	ioloop_add(STDIN_FILENO, stdin_ready, NULL);
+	/*
+	 * A file (or /dev/null) cannot be polled, but is always readable:
+	 * it is read whenever the queue has room, by whoever made room.
+	 */
+	if (!ioloop_add(STDIN_FILENO, stdin_ready, NULL)) {
+		unpollable = true;
+		pthread_mutex_lock(&dev_lock);
+		read_stdin();
+		pthread_mutex_unlock(&dev_lock);
+	}
 }
 
 static unsigned int input_space(void)
@@ -87,10 +98,13 @@ int term_getc(void)
 /* Under dev_lock: a consumer made room; listen to stdin again. */
 void term_resume(void)
 {
-	if (paused && !stdin_done && input_space() >= INPUT_SIZE / 2) {
-		paused = false;
+	if (!paused || stdin_done || input_space() < INPUT_SIZE / 2)
+		return;
+	paused = false;
+	if (unpollable)
+		read_stdin();
+	else
 		ioloop_add(STDIN_FILENO, stdin_ready, NULL);
-	}
 }
 
 static void queue_byte(uint8_t c)
@@ -112,35 +126,42 @@ static void queue_byte(uint8_t c)
 	input[in_head++ % INPUT_SIZE] = c;
 }
 
-/* The I/O thread: stdin is readable. */
-void term_poll_stdin(void)
+/*
+ * Under dev_lock: stdin is readable.  The read does not block: epoll
+ * said so, or stdin is a file.  Holding the lock across it keeps the
+ * queue simple.
+ */
+static void read_stdin(void)
 {
 	uint8_t buf[INPUT_SIZE];
-	unsigned int space;
 	ssize_t n, i;
 
-	pthread_mutex_lock(&dev_lock);
-	space = input_space();
-	pthread_mutex_unlock(&dev_lock);
-	n = read(STDIN_FILENO, buf, space);
+	n = read(STDIN_FILENO, buf, input_space());
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
-
-	pthread_mutex_lock(&dev_lock);
 	if (n <= 0) {
 		/* End of input: the guest just gets no more. */
 		stdin_done = true;
-		ioloop_del(STDIN_FILENO);
-	} else {
-		for (i = 0; i < n; i++)
-			queue_byte(buf[i]);
-		if (input_space() == 0) {
-			paused = true;
+		if (!unpollable)
 			ioloop_del(STDIN_FILENO);
-		}
-		if (console_input_ready)
-			console_input_ready();
+		return;
 	}
+	for (i = 0; i < n; i++)
+		queue_byte(buf[i]);
+	if (input_space() == 0) {
+		paused = true;
+		if (!unpollable)
+			ioloop_del(STDIN_FILENO);
+	}
+	if (console_input_ready)
+		console_input_ready();
+}
+
+/* The I/O thread: stdin is readable. */
+void term_poll_stdin(void)
+{
+	pthread_mutex_lock(&dev_lock);
+	read_stdin();
 	pthread_mutex_unlock(&dev_lock);
 }
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
@@ -24,6 +25,8 @@ static void rng_notify(struct virtio_dev *dev, unsigned int q)
 		do {
 			n = readv(urandom_fd, req.in, req.nr_in);
 		} while (n < 0 && errno == EINTR);
+		if (n < 0)
+			warn("virtio-rng: /dev/urandom: %s", strerror(errno));
 		vq_push(vq, req.head, n > 0 ? n : 0);
 		got = 1;
 	}
