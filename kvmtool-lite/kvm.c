@@ -221,6 +221,7 @@ static void mmio_exit(void)
  */
 int kvm_run_vcpu(void)
 {
+	bool panicked;
 	int ret;
 
 	install_signals();
@@ -248,7 +249,10 @@ int kvm_run_vcpu(void)
 			 * A guest that panicked and then reboots or powers
 			 * off (panic=N) has crashed all the same.
 			 */
-			if (console_panic_line())
+			pthread_mutex_lock(&dev_lock);
+			panicked = console_panic_line() != NULL;
+			pthread_mutex_unlock(&dev_lock);
+			if (panicked)
 				guest_crashed("panicked");
 			return ret;
 		case KVM_EXIT_SHUTDOWN:

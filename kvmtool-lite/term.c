@@ -165,21 +165,30 @@ void term_poll_stdin(void)
 	pthread_mutex_unlock(&dev_lock);
 }
 
-/* Remember the last line the kernel printed about a panic. */
-static void track_line(char c)
+/*
+ * Remember the line in which the kernel said why it panicked: the first
+ * one, since its closing "---[ end Kernel panic - not syncing: ... ]---"
+ * repeats the text.
+ */
+static void check_line(void)
 {
 	char *p;
 
+	line[line_len] = '\0';
+	p = strstr(line, PANIC_TEXT);
+	if (p && !panic_line[0])
+		snprintf(panic_line, sizeof(panic_line), "%s", p);
+}
+
+static void track_line(char c)
+{
 	if (c != '\n') {
 		if (c != '\r' && line_len < LINE_SIZE - 1)
 			line[line_len++] = c;
 		return;
 	}
-	line[line_len] = '\0';
+	check_line();
 	line_len = 0;
-	p = strstr(line, PANIC_TEXT);
-	if (p)
-		snprintf(panic_line, sizeof(panic_line), "%s", p);
 }
 
 /* Under dev_lock: guest console output. */
@@ -202,17 +211,10 @@ void console_output(const uint8_t *buf, size_t len)
 
 /*
  * The panic reason, or NULL.  A panic line still without its newline
- * counts too: a dying kernel may not finish it.
+ * counts too: a dying kernel may not finish it.  Under dev_lock.
  */
 const char *console_panic_line(void)
 {
-	char *p;
-
-	if (!panic_line[0] && line_len) {
-		line[line_len] = '\0';
-		p = strstr(line, PANIC_TEXT);
-		if (p)
-			snprintf(panic_line, sizeof(panic_line), "%s", p);
-	}
+	check_line();
 	return panic_line[0] ? panic_line : NULL;
 }

@@ -482,6 +482,7 @@ void stub_main(struct boot_params *bp)
 
 	if (!strncmp(action, "panic", 5)) {
 		puts("[    0.123456] Kernel panic - not syncing: stub panic\n");
+		puts("[    0.123457] ---[ end Kernel panic - not syncing: stub panic ]---\n");
 		triple_fault();
 	}
 	if (!strncmp(action, "fault", 5))

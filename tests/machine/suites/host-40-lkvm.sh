@@ -184,6 +184,11 @@ expect "MMIO where no device is reads as all ones" out \
 	'^stub: empty MMIO reads as 0xffffffff$'
 stub_ended "the stub guest"
 
+run_lkvm run -k stub.bz -m 32
+expect "-m 32, the smallest guest, boots" out '^stub: memory 32 MB$'
+run_lkvm run -k stub.bz -m 2048
+expect "-m 2048, the largest guest, boots" out '^stub: memory 2048 MB$'
+
 run_lkvm run -k stub.bz -p stub.action=panic
 [ "$status" = 2 ] &&
 	[ "$(cat err)" = "lkvm: guest crashed: Kernel panic - not syncing: stub panic" ] &&
