@@ -14,6 +14,9 @@
  *   fault               triple fault
  *   echo                echo one line read from the serial port
  *   net                 wait for a frame from the tap, then power off
+ *
+ * Before the action it takes one interrupt from the 8250 (IRQ 4) and,
+ * with --rng, one from virtio-rng (its irqfd), through KVM's IOAPIC.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +29,10 @@
 #include <linux/virtio_blk.h>
 
 #define COM1		0x3f8
+#define LAPIC		0xfee00000
+#define IOAPIC		0xfec00000
+#define VEC_VIRTIO	0x40
+#define VEC_SERIAL	0x41
 #define QSIZE		8
 /* From <linux/kvm.h>, which is not for freestanding code. */
 #define KVM_SYSTEM_EVENT_SHUTDOWN	1
@@ -40,6 +47,21 @@ asm(".section .text.start, \"ax\"\n"
     "1:	ud2\n"
     "	jmp 1b\n"
     ".previous\n");
+
+/* Interrupt entries: save the registers, count, return. */
+asm(".text\n"
+    "irq_virtio_entry:\n"
+    "	pushal\n"
+    "	call irq_virtio\n"
+    "	popal\n"
+    "	iret\n"
+    "irq_serial_entry:\n"
+    "	pushal\n"
+    "	call irq_serial\n"
+    "	popal\n"
+    "	iret\n");
+void irq_virtio_entry(void);
+void irq_serial_entry(void);
 
 /* What the compiler may call for struct copies and clears. */
 void *memset(void *d, int c, size_t n)
@@ -421,12 +443,93 @@ static int check_mptable(void)
 	return sum ? -1 : 0;
 }
 
+static volatile uint32_t virtio_irqs, serial_irqs;
+static uint32_t irq_dev;
+static uint64_t idt[256] __attribute__((aligned(8)));
+
+void irq_virtio(void)
+{
+	/* As Linux does: read the cause, acknowledge it. */
+	wr(irq_dev + VIRTIO_MMIO_INTERRUPT_ACK,
+	   rd(irq_dev + VIRTIO_MMIO_INTERRUPT_STATUS));
+	virtio_irqs++;
+	wr(LAPIC + 0xb0, 0);			/* EOI */
+}
+
+void irq_serial(void)
+{
+	inb(COM1 + 2);				/* IIR: clears THRE */
+	outb(COM1 + 1, 0);			/* IER: no more */
+	serial_irqs++;
+	wr(LAPIC + 0xb0, 0);
+}
+
+static void set_gate(int vec, void (*fn)(void))
+{
+	uint32_t a = (uint32_t)fn;
+
+	/* Present, DPL 0, 32-bit interrupt gate, into the code segment. */
+	idt[vec] = (a & 0xffff) | 0x10 << 16 |
+		   (uint64_t)(0x8e00 | (a & 0xffff0000)) << 32;
+}
+
+static void ioapic_route(int pin, int vec)
+{
+	/* Edge, active high, physical destination APIC 0, unmasked. */
+	wr(IOAPIC, 0x10 + 2 * pin);
+	wr(IOAPIC + 0x10, vec);
+	wr(IOAPIC, 0x11 + 2 * pin);
+	wr(IOAPIC + 0x10, 0);
+}
+
+/* Wait with interrupts on until *count moves. */
+static long wait_irq(volatile uint32_t *count)
+{
+	unsigned long spins = 1000000000;
+	uint32_t was = *count;
+
+	asm volatile("sti" : : : "memory");
+	while (*count == was && --spins)
+		;
+	asm volatile("cli" : : : "memory");
+	return spins ? 0 : -1;
+}
+
+static void test_irqs(uint32_t rng, int rng_irq)
+{
+	struct { uint16_t limit; uint32_t base; } __attribute__((packed))
+		idtr = { sizeof(idt) - 1, (uint32_t)idt };
+	void *b[1] = { bufs[2] };
+	uint32_t len[1] = { 8 };
+
+	set_gate(VEC_VIRTIO, irq_virtio_entry);
+	set_gate(VEC_SERIAL, irq_serial_entry);
+	asm volatile("lidt %0" : : "m"(idtr));
+	/* The 8259s deliver through LINT0 too; as Linux does, mask them. */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	wr(LAPIC + 0xf0, 0x1ff);		/* SVR: APIC on */
+
+	ioapic_route(4, VEC_SERIAL);
+	outb(COM1 + 4, 0x08);			/* MCR: OUT2 gates the IRQ */
+	outb(COM1 + 1, 0x02);			/* IER: THRE, which is empty */
+	result("serial interrupt through the IOAPIC", wait_irq(&serial_irqs));
+
+	if (!rng)
+		return;
+	irq_dev = rng;
+	ioapic_route(rng_irq, VEC_VIRTIO);
+	post(rng, 0, b, len, 1, 1);
+	result("virtio interrupt through the irqfd", wait_irq(&virtio_irqs));
+}
+
 void stub_main(struct boot_params *bp)
 {
 	const char *cmdline = (const char *)bp->hdr.cmd_line_ptr;
 	char action[16];
-	uint32_t base, id;
-	int rebooted = 0, i;
+	static const int irqs[] = { 5, 6, 7, 9, 10, 11 };
+	uint32_t base, id, rng = 0;
+	int rebooted = 0, rng_irq = 0, i;
 
 	puts("\nstub: hello from the stub guest\n");
 	puts("stub: cmdline: ");
@@ -467,8 +570,11 @@ void stub_main(struct boot_params *bp)
 		result("virtio set-up", i);
 		if (i < 0)
 			continue;
-		if (id == VIRTIO_ID_RNG)
+		if (id == VIRTIO_ID_RNG) {
 			test_rng(base);
+			rng = base;
+			rng_irq = irqs[(base - 0xd0000000) / 0x200];
+		}
 		if (id == VIRTIO_ID_BLOCK)
 			rebooted = test_blk(base, !strncmp(action, "reboot", 6));
 		if (id == VIRTIO_ID_CONSOLE)
@@ -479,6 +585,7 @@ void stub_main(struct boot_params *bp)
 	puts("stub: empty MMIO reads as 0x");
 	putn(rd(base), 16);
 	putc('\n');
+	test_irqs(rng, rng_irq);
 
 	if (!strncmp(action, "panic", 5)) {
 		puts("[    0.123456] Kernel panic - not syncing: stub panic\n");

@@ -182,6 +182,10 @@ dd if=disk.img bs=512 skip=1 count=1 2>/dev/null > sector1
 expect "virtio-blk writes reach the image" sector1 'written by the stub'
 expect "MMIO where no device is reads as all ones" out \
 	'^stub: empty MMIO reads as 0xffffffff$'
+expect "the 8250's interrupt arrives through KVM's IOAPIC (MP table's pin 4)" out \
+	'^stub: serial interrupt through the IOAPIC ok$'
+expect "virtio's interrupt arrives through its irqfd" out \
+	'^stub: virtio interrupt through the irqfd ok$'
 stub_ended "the stub guest"
 
 run_lkvm run -k stub.bz -m 32
