@@ -52,8 +52,9 @@ static void setup_gdt(void)
 
 	gdt[0] = 0;
 	gdt[1] = 0;
-	gdt[BOOT_CS / 8] = flat_desc(0x9b);	/* present, code, read, accessed */
-	gdt[BOOT_DS / 8] = flat_desc(0x93);	/* present, data, write, accessed */
+	/* Present, DPL 0, code (readable) or data (writable), accessed. */
+	gdt[BOOT_CS / 8] = flat_desc(0x9b);
+	gdt[BOOT_DS / 8] = flat_desc(0x93);
 }
 
 static void add_e820(struct boot_params *bp, uint64_t addr, uint64_t size,
@@ -68,7 +69,7 @@ static void add_e820(struct boot_params *bp, uint64_t addr, uint64_t size,
 
 /* Load the initrd as high as the kernel allows, page aligned. */
 static void load_initrd(struct boot_params *bp, const char *path,
-			uint32_t kernel_end)
+			uint64_t kernel_end)
 {
 	uint64_t top = ram_size;
 	uint8_t *data;
@@ -127,14 +128,27 @@ void boot_setup(const struct options *opt, const struct bzimage *bz,
 		const char *cmdline)
 {
 	struct boot_params *bp = guest_ptr(BOOT_PARAMS_ADDR, sizeof(*bp));
+	const struct setup_header *hdr =
+		(const struct setup_header *)(bz->file + HDR_OFFSET);
 	size_t kernel_size = bz->size - bz->setup_size;
+	uint64_t kernel_end;
 	size_t hdr_end, len = strlen(cmdline);
 	uint32_t cmdline_max;
 	uint16_t *bda;
 
-	if (KERNEL_ADDR + kernel_size > ram_size)
-		die("kernel '%s' does not fit in %u MB of guest memory",
-		    opt->kernel, opt->mem_mb);
+	/*
+	 * The kernel decompresses itself to pref_address (protocol 2.10)
+	 * and needs init_size bytes there: the initrd must stay clear.
+	 */
+	kernel_end = KERNEL_ADDR + kernel_size;
+	if (bz->protocol >= 0x20a && hdr->pref_address + hdr->init_size >
+	    kernel_end)
+		kernel_end = hdr->pref_address + hdr->init_size;
+	if (kernel_end > ram_size)
+		die("kernel '%s' needs %llu MB of guest memory; -m gives %u",
+		    opt->kernel,
+		    (unsigned long long)(kernel_end + (1 << 20) - 1) >> 20,
+		    opt->mem_mb);
 	memcpy(guest_ptr(KERNEL_ADDR, kernel_size),
 	       bz->file + bz->setup_size, kernel_size);
 
@@ -161,7 +175,7 @@ void boot_setup(const struct options *opt, const struct bzimage *bz,
 	bp->hdr.cmd_line_ptr = CMDLINE_ADDR;
 
 	if (opt->initrd)
-		load_initrd(bp, opt->initrd, KERNEL_ADDR + kernel_size);
+		load_initrd(bp, opt->initrd, kernel_end);
 
 	add_e820(bp, 0, EBDA_ADDR, E820_RAM);
 	add_e820(bp, EBDA_ADDR, KERNEL_ADDR - EBDA_ADDR, E820_RESERVED);

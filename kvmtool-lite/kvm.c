@@ -258,11 +258,12 @@ int kvm_run_vcpu(void)
 		case KVM_EXIT_SHUTDOWN:
 			guest_crashed("triple fault");
 		case KVM_EXIT_HLT:
-			/* The in-kernel LAPIC halts; this means no interrupt can come. */
+			/* The in-kernel LAPIC halts: no interrupt can come. */
 			guest_crashed("halted for good (KVM_EXIT_HLT)");
 		case KVM_EXIT_FAIL_ENTRY:
 			guest_crashed("entry failed, reason %#llx",
-				      kvm_run->fail_entry.hardware_entry_failure_reason);
+				      kvm_run->fail_entry.
+				      hardware_entry_failure_reason);
 		case KVM_EXIT_INTERNAL_ERROR:
 			guest_crashed("internal error, suberror %u (data %#llx %#llx)",
 				      kvm_run->internal.suberror,

@@ -98,7 +98,9 @@ static uint8_t handle(struct blk *blk, const struct vq_req *req,
 	case VIRTIO_BLK_T_OUT:
 		return do_rw(blk, req, hdr.type, hdr.sector, written);
 	case VIRTIO_BLK_T_FLUSH:
-		return fdatasync(blk->fd) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+		if (fdatasync(blk->fd))
+			return VIRTIO_BLK_S_IOERR;
+		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_GET_ID:
 		*written = buf_to_iov(req->in, req->nr_in, 0, blk->id,
 				      req->in_len - 1 < sizeof(blk->id) ?

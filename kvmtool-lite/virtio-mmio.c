@@ -248,17 +248,18 @@ static void reg_write(struct virtio_dev *dev, unsigned int off, uint32_t v)
 		else
 			vq->ready = true;
 		break;
+	/* Each address is a LOW register and, 4 bytes on, a HIGH one. */
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:
 	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
-		set_addr(&vq->desc_gpa, off == VIRTIO_MMIO_QUEUE_DESC_HIGH, v);
+		set_addr(&vq->desc_gpa, off & 4, v);
 		break;
 	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
 	case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
-		set_addr(&vq->avail_gpa, off == VIRTIO_MMIO_QUEUE_AVAIL_HIGH, v);
+		set_addr(&vq->avail_gpa, off & 4, v);
 		break;
 	case VIRTIO_MMIO_QUEUE_USED_LOW:
 	case VIRTIO_MMIO_QUEUE_USED_HIGH:
-		set_addr(&vq->used_gpa, off == VIRTIO_MMIO_QUEUE_USED_HIGH, v);
+		set_addr(&vq->used_gpa, off & 4, v);
 		break;
 	}
 }

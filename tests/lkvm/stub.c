@@ -316,7 +316,8 @@ static int test_blk(uint32_t base, int mark_reboot)
 	puts("stub: blk capacity ");
 	putn(rd(base + VIRTIO_MMIO_CONFIG), 10);
 	puts(" sectors\n");
-	result("blk read sector 0", blk_req(base, VIRTIO_BLK_T_IN, 0, sec, 512));
+	result("blk read sector 0",
+	       blk_req(base, VIRTIO_BLK_T_IN, 0, sec, 512));
 	puts("stub: blk sector 0 says: ");
 	for (i = 0; i < 40 && sec[i] >= ' ' && sec[i] < 127; i++)
 		putc(sec[i]);
@@ -329,7 +330,8 @@ static int test_blk(uint32_t base, int mark_reboot)
 	memset(sec, 0, 512);
 	for (i = 0; msg[i]; i++)
 		sec[i] = msg[i];
-	result("blk write sector 1", blk_req(base, VIRTIO_BLK_T_OUT, 1, sec, 512));
+	result("blk write sector 1",
+	       blk_req(base, VIRTIO_BLK_T_OUT, 1, sec, 512));
 	result("blk flush", blk_req(base, VIRTIO_BLK_T_FLUSH, 0, NULL, 0));
 	result("blk read past the end refused",
 	       blk_req(base, VIRTIO_BLK_T_IN, rd(base + VIRTIO_MMIO_CONFIG),
@@ -546,7 +548,7 @@ void stub_main(struct boot_params *bp)
 	result("e820 has 3 entries", bp->e820_entries == 3 ? 0 : -1);
 	result("MP table checksums", check_mptable());
 	puts("stub: memory ");
-	putn((uint32_t)((bp->e820_table[2].addr + bp->e820_table[2].size) >> 20), 10);
+	putn((bp->e820_table[2].addr + bp->e820_table[2].size) >> 20, 10);
 	puts(" MB\n");
 	if (bp->hdr.ramdisk_size) {
 		puts("stub: initrd ");
@@ -576,7 +578,8 @@ void stub_main(struct boot_params *bp)
 			rng_irq = irqs[(base - 0xd0000000) / 0x200];
 		}
 		if (id == VIRTIO_ID_BLOCK)
-			rebooted = test_blk(base, !strncmp(action, "reboot", 6));
+			rebooted = test_blk(base,
+					    !strncmp(action, "reboot", 6));
 		if (id == VIRTIO_ID_CONSOLE)
 			test_console(base);
 		if (id == VIRTIO_ID_NET)
