@@ -43,6 +43,7 @@ guest() {
 	timeout -s KILL 300 $lkvm run -k $kernel -i guest.cpio $args \
 		-p "$extra -- \"$*\"" > out 2> err < "${stdin:-/dev/null}"
 	status=$?
+	return $status
 }
 
 # booted DESCRIPTION [PATTERN]: exit status 0, and PATTERN in the output.
@@ -66,10 +67,23 @@ extra=quiet
 guest --console virtio -- 'echo guest: on $(cat /sys/class/tty/console/active)'
 booted "--console virtio: the guest's console is hvc0" "guest: on hvc0"
 
-stdin=/tmp/lkvm-guest/typed
-echo "typed-on-the-host" > $stdin
-guest -- 'read line; echo guest: read $line'
+# Typed once the guest waits for it: the 8250 driver empties the
+# receiver when it starts, as it would on hardware.
+mkfifo typed
+stdin=typed
+guest -- 'echo guest: reading; read line; echo guest: read $line' &
+pid=$!
 stdin=""
+
+exec 3> typed
+for i in $(seq 120); do
+	grep -q '^guest: reading' out 2>/dev/null && break
+	sleep 1
+done
+echo "typed-on-the-host" >&3
+wait $pid
+status=$?
+exec 3>&-
 booted "stdin reaches the guest's console" "^guest: read typed-on-the-host"
 
 dd if=/dev/zero of=disk.img bs=1M count=8 2>/dev/null
