@@ -135,6 +135,7 @@ $(B)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) tests/lib/ktest.h \
 	    arch/x86/kvm/lite/desc.c arch/x86/kvm/lite/desc.h
 	@mkdir -p $(dir $@)
 	@$(CC) -O2 -Wall -Wextra -Werror -I tests/lib -I tests/unit -o $@ $<
+$(B)/unit/test-lkvm-serial: kvmtool-lite/serial.c kvmtool-lite/lkvm.h
 
 check: initramfs $(UNIT_PROGS)
 	@tests/check $(B)
