@@ -83,10 +83,11 @@ void ioloop_start(void)
 	sigset_t block, old;
 	pthread_t tid;
 
-	/* Signals that stop lkvm are for the vCPU thread, to end KVM_RUN. */
+	/* Signals that stop KVM_RUN are for the vCPU thread alone. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	ioloop_init();
 	if (pthread_create(&tid, NULL, io_thread, NULL))

@@ -28,7 +28,9 @@ struct kvm_run *kvm_run;
 uint8_t *guest_ram;
 uint64_t ram_size;
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, grace_over;
+/* The guest called KVM_SYSTEM_EVENT_CRASH; see system_event(). */
+static bool crash_reported;
 
 void kvm_open(void)
 {
@@ -132,12 +134,22 @@ static void on_signal(int sig)
 		kvm_run->immediate_exit = 1;
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+	grace_over = 1;
+	if (kvm_run)
+		kvm_run->immediate_exit = 1;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 }
 
 /* The registers, for a crash that is not a guest panic. */
@@ -169,6 +181,8 @@ guest_crashed(const char *fmt, ...)
 	panic = console_panic_line();
 	if (panic)
 		crash("%s", panic);
+	if (crash_reported)
+		crash("the guest reported a crash");
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
@@ -177,15 +191,32 @@ guest_crashed(const char *fmt, ...)
 	exit(EXIT_CRASHED);
 }
 
+/*
+ * Returns EXIT_POWEROFF, -1 for a reboot, or 1 to run on.  A guest that
+ * panicked and then reboots or powers off (panic=N) has crashed all the
+ * same.  A guest that reports a crash before its console has shown why
+ * (printk may still hold the panic line) runs on for a second's grace:
+ * it prints, then reboots, stops, or is stopped by the alarm.
+ */
 static int system_event(void)
 {
+	bool panicked;
+
+	pthread_mutex_lock(&dev_lock);
+	panicked = console_panic_line() != NULL;
+	pthread_mutex_unlock(&dev_lock);
+	if (panicked || crash_reported)
+		guest_crashed("the guest reported a crash");
+
 	switch (kvm_run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
 		return EXIT_POWEROFF;
 	case KVM_SYSTEM_EVENT_RESET:
 		return -1;
 	case KVM_SYSTEM_EVENT_CRASH:
-		guest_crashed("the guest reported a crash");
+		crash_reported = true;
+		alarm(1);
+		return 1;
 	default:
 		guest_crashed("unknown system event %u",
 			      kvm_run->system_event.type);
@@ -221,7 +252,6 @@ static void mmio_exit(void)
  */
 int kvm_run_vcpu(void)
 {
-	bool panicked;
 	int ret;
 
 	install_signals();
@@ -229,6 +259,8 @@ int kvm_run_vcpu(void)
 		ret = ioctl(vcpu_fd, KVM_RUN, 0);
 		if (stop_signal)
 			die("stopped by %s", strsignal(stop_signal));
+		if (grace_over)
+			guest_crashed("the guest reported a crash");
 		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -245,16 +277,9 @@ int kvm_run_vcpu(void)
 			break;
 		case KVM_EXIT_SYSTEM_EVENT:
 			ret = system_event();
-			/*
-			 * A guest that panicked and then reboots or powers
-			 * off (panic=N) has crashed all the same.
-			 */
-			pthread_mutex_lock(&dev_lock);
-			panicked = console_panic_line() != NULL;
-			pthread_mutex_unlock(&dev_lock);
-			if (panicked)
-				guest_crashed("panicked");
-			return ret;
+			if (ret <= 0)
+				return ret;
+			break;
 		case KVM_EXIT_SHUTDOWN:
 			guest_crashed("triple fault");
 		case KVM_EXIT_HLT:

@@ -12,6 +12,8 @@
  *   reboot              the same with RESET, once (marked on the disk)
  *   panic               print a Linux-style panic line, triple fault
  *   fault               triple fault
+ *   crash               KVM_HC_LITE_SYSTEM_EVENT(CRASH), then a panic line
+ *   crash-quiet         KVM_HC_LITE_SYSTEM_EVENT(CRASH), then silence
  *   echo                echo one line read from the serial port
  *   net                 wait for a frame from the tap, then power off
  *
@@ -37,6 +39,7 @@
 /* From <linux/kvm.h>, which is not for freestanding code. */
 #define KVM_SYSTEM_EVENT_SHUTDOWN	1
 #define KVM_SYSTEM_EVENT_RESET		2
+#define KVM_SYSTEM_EVENT_CRASH		3
 
 asm(".section .text.start, \"ax\"\n"
     ".globl _start\n"
@@ -597,6 +600,15 @@ void stub_main(struct boot_params *bp)
 	}
 	if (!strncmp(action, "fault", 5))
 		triple_fault();
+	if (!strncmp(action, "crash", 5)) {
+		/* Like Linux when printk had not flushed the panic line. */
+		if (hypercall(KVM_HC_LITE_SYSTEM_EVENT, KVM_SYSTEM_EVENT_CRASH))
+			system_event(KVM_SYSTEM_EVENT_CRASH);
+		if (!action[5])
+			puts("Kernel panic - not syncing: stub crash, told late\n");
+		for (;;)
+			;
+	}
 	if (!strncmp(action, "echo", 4))
 		echo_line();
 	if (!strncmp(action, "reboot", 6) && !rebooted)

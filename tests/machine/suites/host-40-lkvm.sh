@@ -203,6 +203,21 @@ run_lkvm run -k stub.bz -p stub.action=fault
 	ok "a triple fault is exit status 2, reason 'triple fault'" ||
 	{ fail "triple fault (status $status)"; sed 's/^/#   /' err; }
 
+# KVM_SYSTEM_EVENT_CRASH: the reason is the panic line the guest prints
+# after the call, or, if it says nothing within a second, the event.
+for how in crash crash-quiet; do
+	run_lkvm run -k stub.bz -p stub.action=$how
+	if grep -q "SYSTEM_EVENT returned -1000" out; then
+		ok "$how: a reported crash is exit status 2 # SKIP kvm-lite has no KVM_HC_LITE_SYSTEM_EVENT yet"
+		continue
+	fi
+	want="lkvm: guest crashed: Kernel panic - not syncing: stub crash, told late"
+	[ $how = crash-quiet ] && want="lkvm: guest crashed: the guest reported a crash"
+	[ "$status" = 2 ] && [ "$(cat err)" = "$want" ] &&
+		ok "$how: a reported crash is exit status 2 with its reason" ||
+		{ fail "$how: a reported crash (status $status)"; sed 's/^/#   /' err; }
+done
+
 echo "typed-into-ttyS0" | timeout -s KILL 60 $lkvm run -k stub.bz \
 	-p stub.action=echo > out 2> err
 status=$?
