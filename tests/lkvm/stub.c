@@ -353,14 +353,27 @@ static int test_blk(uint32_t base, int mark_reboot)
 	return rebooted;
 }
 
-static void test_console(uint32_t base)
+/* With echo, a line comes in through the console's receiveq. */
+static void test_console(uint32_t base, int echo)
 {
 	static char msg[] = "stub: hello through virtio-console\n";
 	void *b[1] = { msg };
 	uint32_t len[1] = { sizeof(msg) - 1 };
+	char *in = (char *)bufs[3];
+	long n, i;
 
 	post(base, 1, b, len, 1, 0);
 	wait_used(1, 1000000000);
+	if (!echo)
+		return;
+	b[0] = in;
+	len[0] = 64;
+	post(base, 0, b, len, 1, 1);
+	n = wait_used(0, 1000000000);
+	puts("stub: virtio-console got '");
+	for (i = 0; i < n && in[i] != '\n'; i++)
+		putc(in[i]);
+	puts("'\n");
 }
 
 static void test_net(uint32_t base, int wait_rx)
@@ -583,8 +596,10 @@ void stub_main(struct boot_params *bp)
 		if (id == VIRTIO_ID_BLOCK)
 			rebooted = test_blk(base,
 					    !strncmp(action, "reboot", 6));
-		if (id == VIRTIO_ID_CONSOLE)
-			test_console(base);
+		if (id == VIRTIO_ID_CONSOLE) {
+			test_console(base, !strncmp(action, "echo", 4));
+			action[0] = '\0';	/* the 8250 has no input now */
+		}
 		if (id == VIRTIO_ID_NET)
 			test_net(base, !strncmp(action, "net", 3));
 	}

@@ -223,6 +223,13 @@ echo "typed-into-ttyS0" | timeout -s KILL 60 $lkvm run -k stub.bz \
 status=$?
 expect "stdin reaches the guest through the 8250" out "^stub: got 'typed-into-ttyS0'$"
 
+# A file as stdin (epoll cannot watch it) into virtio-console.
+echo "typed-into-hvc0" > typed
+timeout -s KILL 60 $lkvm run -k stub.bz --console virtio -p stub.action=echo \
+	< typed > out 2> err
+expect "stdin (a file) reaches the guest through virtio-console" out \
+	"^stub: virtio-console got 'typed-into-hvc0'$"
+
 run_lkvm run -k stub.bz --console virtio
 expect "--console virtio: console=hvc0 on the command line" out \
 	'^stub: cmdline: console=hvc0 virtio_mmio.device=0x200@0xd0000000:5$'
