@@ -36,14 +36,19 @@
 #define KVM_HC_LITE_BASE		0x4c540000
 
 /*
- * KVM_HC_LITE_VCPU_PAGE(gpa): share a page of guest RAM with the host,
- * one per vCPU, laid out as struct kvm_lite_vcpu_page.  @gpa must be
- * page aligned and inside a memslot; 0 stops sharing.  -KVM_EINVAL or
- * -KVM_EFAULT otherwise.  The page makes interrupts cheap for a
+ * KVM_HC_LITE_VCPU_PAGE(gpa, flags): share a page of guest RAM with the
+ * host, one per vCPU, laid out as struct kvm_lite_vcpu_page.  @gpa must
+ * be page aligned and inside a memslot; 0 stops sharing.  -KVM_EINVAL or
+ * -KVM_EFAULT otherwise.  @flags:
+ *   KVM_LITE_VCPU_PAGE_KERNEL_RPL0: frames the host builds for an
+ *   interrupted guest kernel show CS with RPL 0, as on a CPU where the
+ *   kernel runs in ring 0, so unmodified entry code recognises kernel
+ *   frames; the guest's iret must then put RPL 1 back itself.  The page makes interrupts cheap for a
  * paravirtual guest: "cli" and "sti" become stores to irq_enabled
  * instead of trapping instructions.
  */
 #define KVM_HC_LITE_VCPU_PAGE		(KVM_HC_LITE_BASE + 0)
+#define KVM_LITE_VCPU_PAGE_KERNEL_RPL0	(1U << 0)
 
 /*
  * KVM_HC_LITE_SET_STACK(ss, esp): the guest kernel's stack for entries
@@ -83,6 +88,42 @@
 #define KVM_HC_LITE_IRQ_ENABLED		(KVM_HC_LITE_BASE + 4)
 
 /*
+ * KVM_HC_LITE_SYSTEM_EVENT(type): the guest powers off (type
+ * KVM_SYSTEM_EVENT_SHUTDOWN), reboots (KVM_SYSTEM_EVENT_RESET) or has
+ * crashed (KVM_SYSTEM_EVENT_CRASH).  KVM_RUN returns to the VMM with
+ * KVM_EXIT_SYSTEM_EVENT and that type, as it would for PSCI or Hyper-V;
+ * the call does not return to the guest unless the VMM runs it again.
+ * -KVM_EINVAL for any other type.
+ */
+#define KVM_HC_LITE_SYSTEM_EVENT	(KVM_HC_LITE_BASE + 5)
+
+/*
+ * KVM_HC_LITE_NOIRQ_RANGE(start, end): the guest kernel code in
+ * [start, end) must never be interrupted by the host: the host delays
+ * any interrupt it would inject while the guest's EIP is in there (an
+ * exception the code itself raises is still delivered).  A paravirtual
+ * guest puts its return path there, between restoring irq_enabled from
+ * the frame and the iret that pops the frame, so that an interrupt can
+ * neither nest on a half-popped frame nor be lost.  At most 256 bytes;
+ * start = end = 0 clears it.  -KVM_EINVAL otherwise.
+ */
+#define KVM_HC_LITE_NOIRQ_RANGE		(KVM_HC_LITE_BASE + 6)
+
+/*
+ * A Linux bzImage that can run as a kvm-lite guest says so in its
+ * vmlinux with an ELF note (name KVM_LITE_ELFNOTE_NAME, type
+ * KVM_LITE_ELFNOTE_GUEST, a __u32 descriptor holding the guest ABI
+ * version), so a launcher can refuse a kernel that would only crash in
+ * ring 1.  The launcher asks for the paravirtual start by setting
+ * boot_params.hdr.hardware_subarch to KVM_LITE_HARDWARE_SUBARCH (the
+ * value lguest used, which Linux still reserves for it).
+ */
+#define KVM_LITE_ELFNOTE_NAME		"kvm-lite"
+#define KVM_LITE_ELFNOTE_GUEST		1
+#define KVM_LITE_GUEST_ABI_VERSION	1
+#define KVM_LITE_HARDWARE_SUBARCH	1
+
+/*
  * The per-vCPU page.  While it is shared, the guest's interrupt flag is
  * EFLAGS.IF and irq_enabled together: a paravirtual guest keeps IF set
  * and toggles irq_enabled.  Delivering an interrupt or exception through
@@ -113,12 +154,12 @@ struct kvm_lite_vcpu_page {
 	__u32 time_version;
 	__u32 tsc_to_ns_mul;
 	__s32 tsc_shift;
-	__u32 pad;
+	__u32 hole_start;	/* host: the guest may map nothing from here up */
 	__u64 tsc_timestamp;
 	__u64 system_time;
 };
 #endif
 
-#define KVM_LITE_VCPU_PAGE_VERSION	1
+#define KVM_LITE_VCPU_PAGE_VERSION	2
 
 #endif /* _UAPI_LINUX_KVM_LITE_H */

@@ -71,12 +71,17 @@ static int lite_load_segment(struct vcpu_lite *lite, int seg, u16 selector)
 	return 0;
 }
 
-/* CS as the CPU holds it: a guest kernel's CS has RPL 1. */
+/*
+ * CS as the CPU holds it: a guest kernel's CS has RPL 1, unless the
+ * guest asked to see RPL 0 (KVM_LITE_VCPU_PAGE_KERNEL_RPL0).
+ */
 static u32 lite_hw_cs(struct vcpu_lite *lite, int cpl)
 {
 	u16 cs = lite->segs[VCPU_SREG_CS].selector;
 
-	return cpl ? cs : (cs & ~SEGMENT_RPL_MASK) | 1;
+	if (cpl)
+		return cs;
+	return (cs & ~SEGMENT_RPL_MASK) | (lite->kernel_rpl0 ? 0 : 1);
 }
 
 /*
@@ -246,9 +251,19 @@ void lite_cancel_injection(struct kvm_vcpu *vcpu)
 	vcpu->arch.nmi_injected = false;
 }
 
+/* The guest kernel is in code it asked never to be interrupted in. */
+static bool lite_in_noirq_range(struct vcpu_lite *lite)
+{
+	u32 eip = kvm_rip_read(&lite->vcpu);
+
+	return eip - lite->noirq_start < lite->noirq_end - lite->noirq_start &&
+	       lite_get_cpl(&lite->vcpu) == 0;
+}
+
 static bool lite_interrupt_blocked(struct vcpu_lite *lite)
 {
-	return !lite_irq_enabled(lite) || lite->interrupt_shadow;
+	return !lite_irq_enabled(lite) || lite->interrupt_shadow ||
+	       lite_in_noirq_range(lite);
 }
 
 int lite_interrupt_allowed(struct kvm_vcpu *vcpu, bool for_injection)

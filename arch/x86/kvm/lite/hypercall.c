@@ -62,6 +62,37 @@ static long lite_hc_direct_trap(struct vcpu_lite *lite, u32 vector,
 	return 0;
 }
 
+/* The longest stretch of code the guest may keep interrupts out of. */
+#define LITE_NOIRQ_RANGE_MAX	256
+
+static long lite_hc_noirq_range(struct vcpu_lite *lite, u32 start, u32 end)
+{
+	if (start > end || end - start > LITE_NOIRQ_RANGE_MAX)
+		return -KVM_EINVAL;
+	lite->noirq_start = start;
+	lite->noirq_end = end;
+	return 0;
+}
+
+/*
+ * Power off, reboot or crash: the VMM decides, through the same exit
+ * other architectures' firmware calls produce.
+ */
+static int lite_hc_system_event(struct kvm_vcpu *vcpu, u32 type)
+{
+	if (type != KVM_SYSTEM_EVENT_SHUTDOWN &&
+	    type != KVM_SYSTEM_EVENT_RESET && type != KVM_SYSTEM_EVENT_CRASH) {
+		kvm_rax_write(vcpu, (u32)-KVM_EINVAL);
+		return kvm_skip_emulated_instruction(vcpu);
+	}
+	kvm_rax_write(vcpu, 0);
+	kvm_skip_emulated_instruction(vcpu);
+	memset(&vcpu->run->system_event, 0, sizeof(vcpu->run->system_event));
+	vcpu->run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	vcpu->run->system_event.type = type;
+	return 0;
+}
+
 /* The one call with four results: CPUID as KVM would emulate it. */
 static void lite_hc_cpuid(struct kvm_vcpu *vcpu, u32 leaf, u32 subleaf)
 {
@@ -94,16 +125,20 @@ int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
 		lite_hc_cpuid(vcpu, a0, a1);
 		return kvm_skip_emulated_instruction(vcpu);
 	}
+	if (nr == KVM_HC_LITE_SYSTEM_EVENT && lite_get_cpl(vcpu) == 0)
+		return lite_hc_system_event(vcpu, a0);
 	if (lite_get_cpl(vcpu) != 0)
 		ret = -KVM_EPERM;
 	else if (nr == KVM_HC_LITE_VCPU_PAGE)
-		ret = lite_vcpu_page_register(lite, a0);
+		ret = lite_vcpu_page_register(lite, a0, a1);
 	else if (nr == KVM_HC_LITE_IRQ_ENABLED)
 		ret = 0;		/* the exit itself was the point */
 	else if (nr == KVM_HC_LITE_SET_STACK)
 		ret = lite_hc_set_stack(lite, a0, a1);
 	else if (nr == KVM_HC_LITE_DIRECT_TRAP)
 		ret = lite_hc_direct_trap(lite, a0, a1);
+	else if (nr == KVM_HC_LITE_NOIRQ_RANGE)
+		ret = lite_hc_noirq_range(lite, a0, a1);
 	else
 		ret = -KVM_ENOSYS;
 

@@ -84,6 +84,9 @@ struct vcpu_lite {
 	/* The page shared with a paravirtual guest (vcpu_page.c). */
 	bool has_vcpu_page;
 	bool page_irq_enabled;		/* as read at the last exit */
+	bool kernel_rpl0;		/* KVM_LITE_VCPU_PAGE_KERNEL_RPL0 */
+	/* Guest code no injected interrupt may land in (NOIRQ_RANGE). */
+	u32 noirq_start, noirq_end;
 	struct gfn_to_hva_cache page_ghc;
 	unsigned long time_updated;	/* jiffies of the last clock update */
 	int time_cpu;			/* the CPU whose TSC it was */
@@ -153,7 +156,7 @@ int lite_handle_exit(struct kvm_vcpu *vcpu,
 		     enum exit_fastpath_completion exit_fastpath);
 
 /* vcpu_page.c */
-long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa);
+long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa, u32 flags);
 void lite_vcpu_page_sync(struct vcpu_lite *lite);
 bool lite_irq_enabled(struct vcpu_lite *lite);
 void lite_irq_disable_for_delivery(struct vcpu_lite *lite);

@@ -27,17 +27,19 @@ static int lite_vcpu_page_write(struct vcpu_lite *lite, unsigned int offset,
 					     &value, offset, sizeof(value));
 }
 
-long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa)
+long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa, u32 flags)
 {
 	struct kvm *kvm = lite->vcpu.kvm;
 	struct kvm_lite_vcpu_page page = {
 		.version = KVM_LITE_VCPU_PAGE_VERSION,
+		.hole_start = lite_hole,
 	};
 
 	lite->has_vcpu_page = false;
+	lite->kernel_rpl0 = false;
 	if (!gpa)
 		return 0;
-	if (gpa & ~PAGE_MASK)
+	if ((gpa & ~PAGE_MASK) || (flags & ~KVM_LITE_VCPU_PAGE_KERNEL_RPL0))
 		return -KVM_EINVAL;
 	/* The guest's own irq_enabled stands; everything else starts clean. */
 	if (kvm_gfn_to_hva_cache_init(kvm, &lite->page_ghc, gpa, sizeof(page)) ||
@@ -48,6 +50,7 @@ long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa)
 	    kvm_write_guest_cached(kvm, &lite->page_ghc, &page, sizeof(page)))
 		return -KVM_EFAULT;
 	lite->has_vcpu_page = true;
+	lite->kernel_rpl0 = flags & KVM_LITE_VCPU_PAGE_KERNEL_RPL0;
 	lite->page_irq_enabled = !!page.irq_enabled;
 	lite_vcpu_page_update_time(lite);
 	return 0;

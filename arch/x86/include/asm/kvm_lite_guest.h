@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_X86_KVM_LITE_GUEST_H
+#define _ASM_X86_KVM_LITE_GUEST_H
+
+#ifdef CONFIG_KVM_LITE_GUEST
+/* Called from i386_start_kernel() when hardware_subarch says kvm-lite. */
+void __init kvm_lite_guest_early_setup(void);
+#endif
+
+#endif /* _ASM_X86_KVM_LITE_GUEST_H */
