@@ -16,6 +16,14 @@ rm -rf $work
 mkdir -p $work
 cd $work || exit 1
 
+# show PREFIX FILE...: quote output, with the stub's panic line defused
+# (the runner takes "Kernel panic" in the log for the host's own).
+show() {
+	prefix=$1
+	shift
+	cat "$@" | sed -e 's/Kernel panic/Kernel-panic/g' -e "s/^/#   $prefix/"
+}
+
 # run_lkvm ARGS...: run lkvm with a time limit; status in $status,
 # stdout in out, stderr in err.
 run_lkvm() {
@@ -45,8 +53,8 @@ expect() {
 		ok "$1"
 	else
 		fail "$1 (no '$3' in $2)"
-		sed 's/^/#   /' out | tail -15
-		sed 's/^/#   stderr: /' err | tail -5
+		tail -n 15 out | show ""
+		tail -n 5 err | show "stderr: "
 	fi
 }
 
@@ -127,14 +135,14 @@ status=$?
 [ "$status" = 1 ] &&
 	[ "$(cat err)" = "lkvm: cannot open /dev/kvm: No such file or directory" ] &&
 	ok "refuses a machine without /dev/kvm (after accepting a note found through section headers)" ||
-	{ fail "no /dev/kvm (status $status)"; sed 's/^/#   /' err; }
+	{ fail "no /dev/kvm (status $status)"; show "" err; }
 unshare -m sh -c "mount -t tmpfs none /sys/module && exec $lkvm run -k stub.bz" \
 	> out 2> err < /dev/null
 status=$?
 [ "$status" = 1 ] &&
 	[ "$(cat err)" = "lkvm: /dev/kvm is not provided by kvm-lite (no /sys/module/kvm_lite); lkvm runs only on kvm-lite" ] &&
 	ok "refuses a /dev/kvm that is not kvm-lite's" ||
-	{ fail "/dev/kvm not kvm-lite (status $status)"; sed 's/^/#   /' err; }
+	{ fail "/dev/kvm not kvm-lite (status $status)"; show "" err; }
 
 # --- the stub guest, booted through kvm-lite ---
 
@@ -148,8 +156,8 @@ stub_ended() {
 		ok "$1 # SKIP kvm-lite has no KVM_HC_LITE_SYSTEM_EVENT yet"
 	else
 		fail "$1 (status $status)"
-		sed 's/^/#   /' out | tail -10
-		sed 's/^/#   stderr: /' err | tail -5
+		tail -n 10 out | show ""
+		tail -n 5 err | show "stderr: "
 	fi
 }
 
@@ -197,11 +205,11 @@ run_lkvm run -k stub.bz -p stub.action=panic
 [ "$status" = 2 ] &&
 	[ "$(cat err)" = "lkvm: guest crashed: Kernel panic - not syncing: stub panic" ] &&
 	ok "a guest panic is exit status 2 with the panic line as reason" ||
-	{ fail "guest panic (status $status)"; sed 's/^/#   /' err; }
+	{ fail "guest panic (status $status)"; show "" err; }
 run_lkvm run -k stub.bz -p stub.action=fault
 [ "$status" = 2 ] && [ "$(head -n 1 err)" = "lkvm: guest crashed: triple fault" ] &&
 	ok "a triple fault is exit status 2, reason 'triple fault'" ||
-	{ fail "triple fault (status $status)"; sed 's/^/#   /' err; }
+	{ fail "triple fault (status $status)"; show "" err; }
 
 # KVM_SYSTEM_EVENT_CRASH: the reason is the panic line the guest prints
 # after the call, or, if it says nothing within a second, the event.
@@ -215,7 +223,7 @@ for how in crash crash-quiet; do
 	[ $how = crash-quiet ] && want="lkvm: guest crashed: the guest reported a crash"
 	[ "$status" = 2 ] && [ "$(cat err)" = "$want" ] &&
 		ok "$how: a reported crash is exit status 2 with its reason" ||
-		{ fail "$how: a reported crash (status $status)"; sed 's/^/#   /' err; }
+		{ fail "$how: a reported crash (status $status)"; show "" err; }
 done
 
 echo "typed-into-ttyS0" | timeout -s KILL 60 $lkvm run -k stub.bz \
@@ -274,7 +282,7 @@ if [ "$(grep -c '^stub: blk write sector 1 ok$' out)" = 2 ]; then
 	ok "two guests run at once"
 else
 	fail "two guests run at once (status $s1 and $s2)"
-	sed 's/^/#   /' err1 err2
+	show "" err1 err2
 fi
 status=$s1
 [ "$s1" = "$s2" ] || status="$s1/$s2"
@@ -290,7 +298,7 @@ else
 	[ "$status" = 0 ] && grep -q '^lkvm: guest rebooting$' err &&
 		grep -q '^stub: this is the boot after a reboot$' out &&
 		ok "a guest reboot starts it over" ||
-		{ fail "a guest reboot starts it over (status $status)"; sed 's/^/#   /' err; }
+		{ fail "a guest reboot starts it over (status $status)"; show "" err; }
 fi
 
 # SIGTERM ends lkvm cleanly while the guest waits for input.
@@ -308,4 +316,4 @@ status=$?
 exec 3>&-
 [ "$status" = 1 ] && [ "$(cat err)" = "lkvm: stopped by Terminated" ] &&
 	ok "SIGTERM stops lkvm with exit status 1 and one line" ||
-	{ fail "SIGTERM (status $status)"; sed 's/^/#   /' err; }
+	{ fail "SIGTERM (status $status)"; show "" err; }
