@@ -52,8 +52,9 @@ LKVM_SRCS	:= $(wildcard kvmtool-lite/*.c)
 LKVM_CFLAGS	:= -I $(USR)/include -I $(I386)/usr/include
 LKVM_LIBS	:= -L $(I386)/usr/lib/i386-linux-gnu -lz -lpthread
 # What lkvm's tests need in the test machine: lkvm, the bzImage (to boot
-# as a guest), the guest's init, fake bzImages' maker and the stub guest.
-LKVM_FILES	:= $(LKVM) $(BZIMAGE) tests/lkvm/guest-init \
+# as a guest), the guest's init and initramfs maker, fake bzImages' maker
+# and the stub guest.
+LKVM_FILES	:= $(LKVM) $(BZIMAGE) tests/lkvm/guest-init tests/lkvm/mkguest \
 		   $(B)/lkvm-tests/mkbzimage $(B)/lkvm-tests/stub.bin
 UNIT_PROGS	:= $(patsubst tests/unit/%.c,$(B)/unit/%, \
 			$(wildcard tests/unit/test-*.c))

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # lkvm boots the test machine's own bzImage as a kvm-lite guest, with
-# an initramfs made here from the machine's busybox and
-# tests/lkvm/guest-init, which runs the command after "--" on the
+# an initramfs made here (tests/lkvm/mkguest) from the machine's busybox
+# and tests/lkvm/guest-init, which runs the command after "--" on the
 # kernel command line and powers off.  Until the bzImage carries
 # kvm-lite guest support, lkvm refuses it and this suite is skipped.
 group=lkvm-guest
@@ -25,10 +25,7 @@ if grep -q 'lacks kvm-lite guest support' err; then
 fi
 
 # The guest's initramfs: busybox and the init script.
-mkdir -p root/bin root/proc root/sys root/dev root/tmp root/mnt
-cp /bin/busybox root/bin/busybox
-cp $bin/guest-init root/init
-(cd root && find . | cpio -o -H newc > ../guest.cpio 2>/dev/null)
+$bin/mkguest guest.cpio
 
 # guest [LKVM-OPTIONS...] -- COMMAND: boot the guest to run COMMAND in
 # its init; status in $status, output in out and err.
