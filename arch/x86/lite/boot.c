@@ -51,6 +51,7 @@
 #include <asm/paravirt.h>
 #include <asm/reboot.h>
 #include <asm/segment.h>
+#include <asm/timer.h>
 #include <asm/tsc.h>
 #include <asm/x86_init.h>
 
@@ -311,6 +312,11 @@ static void __init kvm_lite_setup_platform(void)
 	x86_platform.legacy.i8042 = X86_LEGACY_I8042_PLATFORM_ABSENT;
 	/* KVM's local APIC timer counts at 1 GHz: nothing to calibrate. */
 	lapic_timer_period = NSEC_PER_SEC / HZ;
+	/*
+	 * The IO-APIC timer check counts PIT ticks against a delay loop;
+	 * a vCPU that the host preempts fails it for no fault of the PIT's.
+	 */
+	no_timer_check = 1;
 
 	setup_force_cpu_cap(X86_FEATURE_HYPERVISOR);
 	setup_force_cpu_cap(X86_FEATURE_TSC_KNOWN_FREQ);
