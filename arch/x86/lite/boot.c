@@ -180,6 +180,7 @@ static void kvm_lite_cpuid(unsigned int *ax, unsigned int *bx,
 			 BIT(X86_FEATURE_MWAIT & 31) |
 			 BIT(X86_FEATURE_PCID & 31) |
 			 BIT(X86_FEATURE_XSAVE & 31) |
+			 BIT(X86_FEATURE_TSC_DEADLINE_TIMER & 31) |
 			 BIT(X86_FEATURE_OSXSAVE & 31));
 		*cx |= BIT(X86_FEATURE_HYPERVISOR & 31);
 		break;
@@ -327,6 +328,11 @@ static void __init kvm_lite_setup_platform(void)
 	setup_clear_cpu_cap(X86_FEATURE_PCID);
 	setup_clear_cpu_cap(X86_FEATURE_VMX);
 	setup_clear_cpu_cap(X86_FEATURE_SVM);
+	/*
+	 * Our rdtsc reads the host's TSC, but KVM judges a TSC deadline
+	 * against its offset guest TSC: the timer would never fire.
+	 */
+	setup_clear_cpu_cap(X86_FEATURE_TSC_DEADLINE_TIMER);
 
 	pm_power_off = kvm_lite_power_off;
 	machine_ops.restart = kvm_lite_restart;
