@@ -88,6 +88,7 @@ void ioloop_start(void)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	ioloop_init();
 	if (pthread_create(&tid, NULL, io_thread, NULL))

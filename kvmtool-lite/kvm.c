@@ -28,7 +28,7 @@ struct kvm_run *kvm_run;
 uint8_t *guest_ram;
 uint64_t ram_size;
 
-static volatile sig_atomic_t stop_signal, grace_over;
+static volatile sig_atomic_t stop_signal, grace_over, dump_wanted;
 /* The guest called KVM_SYSTEM_EVENT_CRASH; see system_event(). */
 static bool crash_reported;
 
@@ -142,6 +142,14 @@ static void on_alarm(int sig)
 		kvm_run->immediate_exit = 1;
 }
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+	dump_wanted = 1;
+	if (kvm_run)
+		kvm_run->immediate_exit = 1;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -150,6 +158,8 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 }
 
 /* The registers, for a crash that is not a guest panic. */
@@ -261,6 +271,11 @@ int kvm_run_vcpu(void)
 			die("stopped by %s", strsignal(stop_signal));
 		if (grace_over)
 			guest_crashed("the guest reported a crash");
+		if (dump_wanted) {
+			dump_wanted = 0;
+			kvm_run->immediate_exit = stop_signal || grace_over;
+			debug_dump();
+		}
 		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

@@ -73,6 +73,9 @@ void *guest_ptr(uint64_t gpa, uint64_t len);
 void kvm_irq_line(unsigned int irq, int level);
 int kvm_run_vcpu(void);
 
+/* debug.c: SIGUSR1 */
+void debug_dump(void);
+
 /* boot.c */
 void boot_setup(const struct options *opt, const struct bzimage *bz,
 		const char *cmdline);

@@ -310,6 +310,17 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	grep -q 'type a line' out && break
 	sleep 1
 done
+# SIGUSR1 dumps the vCPU's state and the guest goes on.
+kill -USR1 $pid
+for i in 1 2 3 4 5; do
+	grep -q '^lkvm: debug: ioapic' err && break
+	sleep 1
+done
+grep -q '^lkvm: debug: eip 0x' err && grep -q '^lkvm: debug: lapic tpr' err &&
+	grep -q '^lkvm: debug: ioapic irr' err && kill -0 $pid &&
+	ok "SIGUSR1 prints the vCPU's registers, LAPIC and IOAPIC, and lkvm runs on" ||
+	{ fail "SIGUSR1 dump"; show "" err; }
+: > err
 kill -TERM $pid
 wait $pid
 status=$?
