@@ -86,7 +86,8 @@ void debug_dump(void)
 		vectors(&lapic, APIC_ISR, isr, sizeof(isr));
 		vectors(&lapic, APIC_IRR, irr, sizeof(irr));
 		warn("debug: lapic tpr %#x lvt-timer %#x count %#x; in service:%s; pending:%s",
-		     apic_reg(&lapic, APIC_TPR), apic_reg(&lapic, APIC_LVT_TIMER),
+		     apic_reg(&lapic, APIC_TPR),
+		     apic_reg(&lapic, APIC_LVT_TIMER),
 		     apic_reg(&lapic, APIC_TMCCT), isr, irr);
 	}
 	dump_irqchips();
