@@ -99,7 +99,7 @@ exec 3>&-
 booted "stdin reaches the guest's console" "^guest: read typed-on-the-host"
 
 dd if=/dev/zero of=disk.img bs=1M count=8 2>/dev/null
-guest -d disk.img -- 'mke2fs -q /dev/vda && mount /dev/vda /mnt && echo kept-on-disk > /mnt/f && umount /mnt && echo guest: written'
+guest -d disk.img -- 'mke2fs /dev/vda > /dev/null && mount /dev/vda /mnt && echo kept-on-disk > /mnt/f && umount /mnt && echo guest: written'
 booted "the guest makes a file system on /dev/vda and writes a file" "^guest: written"
 guest -d disk.img -- 'mount /dev/vda /mnt && echo guest: found $(cat /mnt/f)'
 booted "a second boot reads the file back" "^guest: found kept-on-disk"
