@@ -74,17 +74,18 @@ static long lite_hc_noirq_range(struct vcpu_lite *lite, u32 start, u32 end)
 	return 0;
 }
 
+static bool lite_system_event_known(u32 type)
+{
+	return type == KVM_SYSTEM_EVENT_SHUTDOWN ||
+	       type == KVM_SYSTEM_EVENT_RESET || type == KVM_SYSTEM_EVENT_CRASH;
+}
+
 /*
  * Power off, reboot or crash: the VMM decides, through the same exit
- * other architectures' firmware calls produce.
+ * other architectures' firmware calls produce.  Returns 0: to user space.
  */
 static int lite_hc_system_event(struct kvm_vcpu *vcpu, u32 type)
 {
-	if (type != KVM_SYSTEM_EVENT_SHUTDOWN &&
-	    type != KVM_SYSTEM_EVENT_RESET && type != KVM_SYSTEM_EVENT_CRASH) {
-		kvm_rax_write(vcpu, (u32)-KVM_EINVAL);
-		return kvm_skip_emulated_instruction(vcpu);
-	}
 	kvm_rax_write(vcpu, 0);
 	kvm_skip_emulated_instruction(vcpu);
 	memset(&vcpu->run->system_event, 0, sizeof(vcpu->run->system_event));
@@ -93,7 +94,7 @@ static int lite_hc_system_event(struct kvm_vcpu *vcpu, u32 type)
 	return 0;
 }
 
-/* The one call with four results: CPUID as KVM would emulate it. */
+/* CPUID as KVM would emulate it. */
 static void lite_hc_cpuid(struct kvm_vcpu *vcpu, u32 leaf, u32 subleaf)
 {
 	u32 eax = leaf, ebx, ecx = subleaf, edx;
@@ -121,26 +122,29 @@ int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
 	++vcpu->stat.hypercalls;
 	/* Skipping through KVM keeps single-stepping (TF) exact. */
 	lite->skip_len = insn_len;
-	if (nr == KVM_HC_LITE_CPUID && lite_get_cpl(vcpu) == 0) {
+	if (lite_get_cpl(vcpu) != 0) {
+		ret = -KVM_EPERM;
+	} else if (nr == KVM_HC_LITE_CPUID) {
+		/* The one call with four results writes its own. */
 		lite_hc_cpuid(vcpu, a0, a1);
 		return kvm_skip_emulated_instruction(vcpu);
-	}
-	if (nr == KVM_HC_LITE_SYSTEM_EVENT && lite_get_cpl(vcpu) == 0)
-		return lite_hc_system_event(vcpu, a0);
-	if (lite_get_cpl(vcpu) != 0)
-		ret = -KVM_EPERM;
-	else if (nr == KVM_HC_LITE_VCPU_PAGE)
+	} else if (nr == KVM_HC_LITE_SYSTEM_EVENT) {
+		if (lite_system_event_known(a0))
+			return lite_hc_system_event(vcpu, a0);
+		ret = -KVM_EINVAL;
+	} else if (nr == KVM_HC_LITE_VCPU_PAGE) {
 		ret = lite_vcpu_page_register(lite, a0, a1);
-	else if (nr == KVM_HC_LITE_IRQ_ENABLED)
+	} else if (nr == KVM_HC_LITE_IRQ_ENABLED) {
 		ret = 0;		/* the exit itself was the point */
-	else if (nr == KVM_HC_LITE_SET_STACK)
+	} else if (nr == KVM_HC_LITE_SET_STACK) {
 		ret = lite_hc_set_stack(lite, a0, a1);
-	else if (nr == KVM_HC_LITE_DIRECT_TRAP)
+	} else if (nr == KVM_HC_LITE_DIRECT_TRAP) {
 		ret = lite_hc_direct_trap(lite, a0, a1);
-	else if (nr == KVM_HC_LITE_NOIRQ_RANGE)
+	} else if (nr == KVM_HC_LITE_NOIRQ_RANGE) {
 		ret = lite_hc_noirq_range(lite, a0, a1);
-	else
+	} else {
 		ret = -KVM_ENOSYS;
+	}
 
 	kvm_rax_write(vcpu, (u32)ret);
 	return kvm_skip_emulated_instruction(vcpu);
