@@ -62,7 +62,8 @@ static int acceptable(u32 nr, const struct result *r)
 		return 1;		/* four CPUID values, documented */
 	if (!preserved(r))
 		return 0;
-	if (nr == KVM_HC_VAPIC_POLL_IRQ || nr == KVM_HC_LITE_IRQ_ENABLED)
+	if (nr == KVM_HC_VAPIC_POLL_IRQ || nr == KVM_HC_LITE_IRQ_ENABLED ||
+	    nr == KVM_HC_LITE_RELOAD_GDT)
 		return r->eax == 0;
 	if (nr == KVM_HC_SEND_IPI && r->eax < 256)
 		return 1;		/* how many CPUs got the IPI */

@@ -114,6 +114,10 @@ static void test_time(void)
 	      "  ... by less than 10 s over 50 exits");
 	check(t0 < 3600000000000ULL,
 	      "  ... and starts near the VM's creation (within an hour)");
+	/* Publishing the clock must leave the rest of the page alone. */
+	check(page->hole_start >= 0xc0000000 &&
+	      !(page->hole_start & ((2 << 20) - 1)),
+	      "hole_start is a 2 MiB slot in the top GiB, after clock updates");
 }
 
 int guest_main(void)

@@ -241,6 +241,30 @@ static void kvm_lite_load_sp0(unsigned long sp0)
 	kvm_lite_arm_syscall_trap();
 }
 
+/*
+ * The CPU runs us on the host's copy of our GDT, refreshed at exits.  A
+ * descriptor we store must reach it before a segment load uses it: on a
+ * context switch the gs load comes before the exit that load_sp0 makes,
+ * and set_thread_area() returns to user mode with no exit at all.
+ */
+static void kvm_lite_load_tls(struct thread_struct *t, unsigned int cpu)
+{
+	struct desc_struct *gdt = get_cpu_gdt_rw(cpu);
+
+	if (!memcmp(&gdt[GDT_ENTRY_TLS_MIN], t->tls_array,
+		    sizeof(t->tls_array)))
+		return;		/* threads of one process, mostly */
+	native_load_tls(t, cpu);
+	kvm_hypercall0(KVM_HC_LITE_RELOAD_GDT);
+}
+
+static void kvm_lite_write_gdt_entry(struct desc_struct *dt, int entry,
+				     const void *desc, int type)
+{
+	native_write_gdt_entry(dt, entry, desc, type);
+	kvm_hypercall0(KVM_HC_LITE_RELOAD_GDT);
+}
+
 /* The TSC rate, from the scale the host publishes for the vCPU page. */
 static unsigned long kvm_lite_tsc_khz(void)
 {
@@ -303,6 +327,8 @@ static void __init kvm_lite_setup_pv_ops(void)
 	pv_ops.cpu.load_sp0 = kvm_lite_load_sp0;
 	pv_ops.cpu.load_idt = kvm_lite_load_idt;
 	pv_ops.cpu.write_idt_entry = kvm_lite_write_idt_entry;
+	pv_ops.cpu.load_tls = kvm_lite_load_tls;
+	pv_ops.cpu.write_gdt_entry = kvm_lite_write_gdt_entry;
 }
 
 static void __init kvm_lite_setup_platform(void)
@@ -348,16 +374,18 @@ static void __init kvm_lite_setup_platform(void)
 
 void __init kvm_lite_guest_early_setup(void)
 {
-	/* Interrupts stay off until start_kernel() turns them on. */
+	/* Before anything can printk: native cli/sti would trap. */
+	kvm_lite_setup_pv_ops();
+
+	/*
+	 * Interrupts stay off until start_kernel() turns them on.  From here
+	 * on the virtual IF is irq_enabled alone (the host keeps EFLAGS.IF
+	 * set underneath).
+	 */
 	kvm_lite_vcpu.irq_enabled = 0;
 	if (kvm_hypercall2(KVM_HC_LITE_VCPU_PAGE, __pa(&kvm_lite_vcpu),
 			   KVM_LITE_VCPU_PAGE_KERNEL_RPL0))
 		panic("kvm-lite: the host refused the vCPU page");
-	/*
-	 * From now on the virtual IF is EFLAGS.IF and irq_enabled together;
-	 * set EFLAGS.IF once (this sti traps) and steer with irq_enabled.
-	 */
-	native_irq_enable();
 	kvm_hypercall2(KVM_HC_LITE_NOIRQ_RANGE,
 		       (unsigned long)kvm_lite_noirq_start,
 		       (unsigned long)kvm_lite_noirq_end);
@@ -365,7 +393,6 @@ void __init kvm_lite_guest_early_setup(void)
 	/* The host's switcher lives at the top: stay below it. */
 	reserve_top_address(-(unsigned long)kvm_lite_vcpu.hole_start);
 
-	kvm_lite_setup_pv_ops();
 	kvm_lite_setup_platform();
 	pr_info("kvm-lite: paravirtual guest (ABI %u), host hole at %#x\n",
 		KVM_LITE_GUEST_ABI_VERSION, kvm_lite_vcpu.hole_start);

@@ -43,9 +43,13 @@
  *   KVM_LITE_VCPU_PAGE_KERNEL_RPL0: frames the host builds for an
  *   interrupted guest kernel show CS with RPL 0, as on a CPU where the
  *   kernel runs in ring 0, so unmodified entry code recognises kernel
- *   frames; the guest's iret must then put RPL 1 back itself.  The page makes interrupts cheap for a
- * paravirtual guest: "cli" and "sti" become stores to irq_enabled
- * instead of trapping instructions.
+ *   frames; the guest's iret must then put RPL 1 back itself.
+ * The page makes interrupts cheap for a paravirtual guest: "cli" and
+ * "sti" become stores to irq_enabled instead of trapping instructions.
+ * While it is shared, irq_enabled *is* the guest's interrupt flag:
+ * EFLAGS.IF as KVM_GET_REGS shows it, and what an emulated cli, sti,
+ * popf or iret changes.  (Sharing starts with irq_enabled as the guest
+ * wrote it, and stopping carries it back into EFLAGS.IF.)
  */
 #define KVM_HC_LITE_VCPU_PAGE		(KVM_HC_LITE_BASE + 0)
 #define KVM_LITE_VCPU_PAGE_KERNEL_RPL0	(1U << 0)
@@ -110,6 +114,16 @@
 #define KVM_HC_LITE_NOIRQ_RANGE		(KVM_HC_LITE_BASE + 6)
 
 /*
+ * KVM_HC_LITE_RELOAD_GDT(): the guest changed descriptors of its current
+ * GDT in memory (Linux: TLS entries on a context switch or
+ * set_thread_area); segment loads after the call see them.  The CPU runs
+ * the guest on a copy of its GDT, and a descriptor written with a plain
+ * store reaches that copy only at the guest's next exit, which this call
+ * makes sure of.  Returns 0.
+ */
+#define KVM_HC_LITE_RELOAD_GDT		(KVM_HC_LITE_BASE + 7)
+
+/*
  * A Linux bzImage that can run as a kvm-lite guest says so in its
  * vmlinux with an ELF note (name KVM_LITE_ELFNOTE_NAME, type
  * KVM_LITE_ELFNOTE_GUEST, a __u32 descriptor holding the guest ABI
@@ -141,6 +155,7 @@ struct kvm_lite_vcpu_page {
 	__u32 irq_enabled;	/* guest: 1 = interrupts on */
 	__u32 irq_pending;	/* host: an interrupt waits for irq_enabled */
 	__u32 cr2;		/* host: address of the last #PF delivered */
+	__u32 hole_start;	/* host: the guest may map nothing from here up */
 
 	/*
 	 * Time, for the TSC the guest reads (the host's, unoffset):
@@ -154,7 +169,6 @@ struct kvm_lite_vcpu_page {
 	__u32 time_version;
 	__u32 tsc_to_ns_mul;
 	__s32 tsc_shift;
-	__u32 hole_start;	/* host: the guest may map nothing from here up */
 	__u64 tsc_timestamp;
 	__u64 system_time;
 };

@@ -16,4 +16,5 @@ timeout -s KILL 200 /tests/bin/lkvm run -k /tests/bin/bzImage -i guest.cpio \
 status=$?
 sed 's/^/# /' out | tail -n 400
 sed 's/^/# stderr: /' err
+dmesg | sed -n "/kvm_lite: registered/,\$p" | sed "s/^/# host: /"
 [ "$status" = 0 ] && ok "dev: guest booted and powered off" || fail "dev: status $status"

@@ -149,7 +149,7 @@ static int lite_deliver(struct vcpu_lite *lite, unsigned int vector,
 	lite->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF |
 			  X86_EFLAGS_VM);
 	if (gate.type == LITE_GATE_INT32)
-		lite_irq_disable_for_delivery(lite);
+		lite_set_irq_enabled(lite, false);
 	return 0;
 }
 

@@ -134,8 +134,10 @@ int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
 		ret = -KVM_EINVAL;
 	} else if (nr == KVM_HC_LITE_VCPU_PAGE) {
 		ret = lite_vcpu_page_register(lite, a0, a1);
-	} else if (nr == KVM_HC_LITE_IRQ_ENABLED) {
-		ret = 0;		/* the exit itself was the point */
+	} else if (nr == KVM_HC_LITE_IRQ_ENABLED ||
+		   nr == KVM_HC_LITE_RELOAD_GDT) {
+		/* The exit itself was the point (see lite_handle_exit()). */
+		ret = 0;
 	} else if (nr == KVM_HC_LITE_SET_STACK) {
 		ret = lite_hc_set_stack(lite, a0, a1);
 	} else if (nr == KVM_HC_LITE_DIRECT_TRAP) {

@@ -159,7 +159,7 @@ int lite_handle_exit(struct kvm_vcpu *vcpu,
 long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa, u32 flags);
 void lite_vcpu_page_sync(struct vcpu_lite *lite);
 bool lite_irq_enabled(struct vcpu_lite *lite);
-void lite_irq_disable_for_delivery(struct vcpu_lite *lite);
+void lite_set_irq_enabled(struct vcpu_lite *lite, bool enabled);
 void lite_vcpu_page_set_pending(struct vcpu_lite *lite, bool pending);
 void lite_vcpu_page_set_cr2(struct vcpu_lite *lite, u32 cr2);
 void lite_vcpu_page_update_time(struct vcpu_lite *lite);

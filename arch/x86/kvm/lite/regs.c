@@ -176,14 +176,22 @@ void lite_cache_reg(struct kvm_vcpu *vcpu, enum kvm_reg reg)
 	kvm_register_mark_available(vcpu, reg);
 }
 
+/* EFLAGS as the guest sees it: IF is the virtual one (vcpu_page.c). */
 unsigned long lite_get_rflags(struct kvm_vcpu *vcpu)
 {
-	return to_lite(vcpu)->rflags;
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	return (lite->rflags & ~X86_EFLAGS_IF) |
+	       (lite_irq_enabled(lite) ? X86_EFLAGS_IF : 0);
 }
 
 void lite_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
 {
-	to_lite(vcpu)->rflags = rflags;
+	struct vcpu_lite *lite = to_lite(vcpu);
+
+	lite->rflags = (rflags & ~X86_EFLAGS_IF) |
+		       (lite->rflags & X86_EFLAGS_IF);
+	lite_set_irq_enabled(lite, rflags & X86_EFLAGS_IF);
 }
 
 bool lite_get_if_flag(struct kvm_vcpu *vcpu)

@@ -35,6 +35,9 @@ long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa, u32 flags)
 		.hole_start = lite_hole,
 	};
 
+	/* Without a page, EFLAGS.IF carries the guest's IF again. */
+	if (lite->has_vcpu_page && !lite->page_irq_enabled)
+		lite->rflags &= ~X86_EFLAGS_IF;
 	lite->has_vcpu_page = false;
 	lite->kernel_rpl0 = false;
 	if (!gpa)
@@ -52,6 +55,7 @@ long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa, u32 flags)
 	lite->has_vcpu_page = true;
 	lite->kernel_rpl0 = flags & KVM_LITE_VCPU_PAGE_KERNEL_RPL0;
 	lite->page_irq_enabled = !!page.irq_enabled;
+	lite->rflags |= X86_EFLAGS_IF;
 	lite_vcpu_page_update_time(lite);
 	return 0;
 }
@@ -75,22 +79,41 @@ void lite_vcpu_page_sync(struct vcpu_lite *lite)
 	lite->page_irq_enabled = !!enabled;
 }
 
-/* The guest's interrupt flag: EFLAGS.IF, and irq_enabled if shared. */
+/*
+ * The guest's interrupt flag.  Once the page is shared it is irq_enabled
+ * alone, and EFLAGS.IF stays set underneath.  Keeping both would not
+ * work: a ring-1 kernel's cli traps and could clear EFLAGS.IF, but its
+ * popf cannot set it again (popf outside ring 0 leaves IF alone without
+ * a fault), so an ordinary pushf; cli; ...; popf would leave interrupts
+ * off for good.
+ */
 bool lite_irq_enabled(struct vcpu_lite *lite)
 {
-	return (lite->rflags & X86_EFLAGS_IF) &&
-	       (!lite->has_vcpu_page || lite->page_irq_enabled);
+	if (lite->has_vcpu_page)
+		return lite->page_irq_enabled;
+	return lite->rflags & X86_EFLAGS_IF;
 }
 
-/* Delivery through an interrupt gate turns the guest's interrupts off. */
-void lite_irq_disable_for_delivery(struct vcpu_lite *lite)
+/*
+ * Set the guest's interrupt flag: delivery through an interrupt gate, or
+ * EFLAGS.IF written by KVM (an emulated cli, sti, popf or iret, or the
+ * VMM's KVM_SET_REGS).
+ */
+void lite_set_irq_enabled(struct vcpu_lite *lite, bool enabled)
 {
 	if (!lite->has_vcpu_page) {
-		lite->rflags &= ~X86_EFLAGS_IF;
+		if (enabled)
+			lite->rflags |= X86_EFLAGS_IF;
+		else
+			lite->rflags &= ~X86_EFLAGS_IF;
 		return;
 	}
-	lite->page_irq_enabled = false;
-	lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(irq_enabled), 0);
+	if (enabled == lite->page_irq_enabled)
+		return;
+	if (enabled)
+		kvm_make_request(KVM_REQ_EVENT, &lite->vcpu);
+	lite->page_irq_enabled = enabled;
+	lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(irq_enabled), enabled);
 }
 
 void lite_vcpu_page_set_pending(struct vcpu_lite *lite, bool pending)
