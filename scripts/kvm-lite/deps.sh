@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# deps.sh BUILDDIR - install what building and testing kvm-lite needs,
-# from Debian packages only.
+# deps.sh BUILDDIR [bench] - install what building and testing kvm-lite
+# needs, from Debian packages only.
 #
 #  - Build-machine packages are installed with apt-get, skipping those
 #    already present.
@@ -10,6 +10,11 @@
 #    downloaded into BUILDDIR/i386 with a private apt configuration and
 #    unpacked there, so the machine's dpkg architecture list is never
 #    changed.
+#  - With 'bench': Debian's i386 QEMU (qemu-system-x86:i386) and every
+#    package it depends on, downloaded into BUILDDIR/bench and unpacked
+#    there, for the nested-TCG baseline of 'make bench'.  The i386 build
+#    is needed because the test machine is a 32-bit CPU: the build
+#    machine's amd64 QEMU cannot run in it.
 #
 # Package indexes fail transiently now and then: every apt step is retried.
 set -euo pipefail
@@ -21,6 +26,7 @@ host_pkgs="linux-source-6.12 qemu-system-x86 gcc gcc-multilib make flex bison
 	   bc libelf-dev libssl-dev cpio ccache xz-utils patch kmod python3
 	   dpkg-dev rsync"
 i386_pkgs="busybox-static libfdt-dev zlib1g-dev"
+bench_pkgs="qemu-system-x86"
 
 say() { echo "deps: $*"; }
 die() { echo "deps: error: $*" >&2; exit 1; }
@@ -115,5 +121,37 @@ fetch_i386_pkgs() {
 	echo "$i386_pkgs" > "$stamp"
 }
 
+# The bench packages come with their whole dependency closure: apt is
+# given an empty dpkg status and i386 as its only architecture, so it
+# downloads everything qemu-system-x86 needs (nothing is installed).
+fetch_bench_pkgs() {
+	local dir=$build/bench stamp=$build/bench/.unpacked deb
+
+	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$bench_pkgs" ] && return 0
+	say "fetching i386 packages for make bench: $bench_pkgs (and dependencies)"
+	rm -rf "$dir"
+	mkdir -p "$dir/debs/partial" "$dir/root"
+	: > "$dir/status"
+	# shellcheck disable=SC2086
+	retry 3 apt-get -qq -o APT::Architecture=i386 \
+		-o APT::Architectures::=i386 \
+		-o Dir::State::Lists="$i386/apt/lists" \
+		-o Dir::State::status="$dir/status" \
+		-o Dir::Cache="$i386/apt/cache" \
+		-o Dir::Cache::archives="$dir/debs" \
+		-o Dir::Etc::SourceParts="$i386/apt/sources.list.d" \
+		-o Dir::Etc::SourceList="$i386/apt/sources.list" \
+		-o Debug::NoLocking=1 \
+		install -y --download-only --no-install-recommends $bench_pkgs ||
+		die "could not download $bench_pkgs:i386 and its dependencies"
+	for deb in "$dir"/debs/*.deb; do
+		dpkg-deb -x "$deb" "$dir/root"
+	done
+	[ -x "$dir/root/usr/bin/qemu-system-i386" ] ||
+		die "qemu-system-x86:i386 has no /usr/bin/qemu-system-i386"
+	echo "$bench_pkgs" > "$stamp"
+}
+
 install_host_pkgs
 fetch_i386_pkgs
+[ "${2:-}" != bench ] || fetch_bench_pkgs

@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: GPL-2.0
+# 'make bench': whole workloads (tests/bench/guest-bench.c) natively, in a
+# kvm-lite guest (lkvm) and in a guest of QEMU TCG nested in this machine
+# (what a user without kvm-lite would run), and the guests' boot to init.
+group=bench
+. /tests/lib.sh
+
+bin=/tests/bin
+qemu=/opt/qemu/qemu-system-i386
+work=/tmp/bench-workloads
+# The nested TCG guest is slow: it runs each workload's count divided by
+# this, and per-operation times are compared.
+tcg_div=10
+
+if [ ! -x $bin/guest-bench ] || [ ! -x $qemu ]; then
+	ok "workloads # SKIP not the bench initramfs (make bench builds it)"
+	exit 0
+fi
+grep -q '^kvm_lite ' /proc/modules || modprobe kvm_lite
+rm -rf $work
+mkdir -p $work
+cd $work || exit 1
+$bin/mkguest guest.cpio $bin/guest-bench
+
+# results FILE: the "bench NAME VALUE" lines of a run's output.
+results() {
+	tr -d '\r' < "$1" | sed -n 's/^bench //p'
+}
+
+# ran WHERE NAME COUNT: NAME.out holds COUNT results, else show the end
+# of NAME.out and NAME.err (guest panics defused: the runner would take
+# them for the machine's own).
+ran() {
+	if [ "$(results "$2.out" | grep -c .)" -ge "$3" ]; then
+		ok "the workloads ran $1"
+		return
+	fi
+	fail "the workloads ran $1"
+	touch "$2.err"
+	tr -d '\r' < "$2.out" | tail -n 15 | cat - "$2.err" |
+		sed -e 's/Kernel panic/Kernel-panic/g' -e 's/^/#   /'
+}
+
+start=$(date +%s)
+$bin/guest-bench all 1 > host.out 2>&1
+ran "natively in the test machine" host 4
+host_s=$(($(date +%s) - start))
+
+# The guest's init prints "guest: init up, ..." first; boot time is from
+# starting lkvm until that line.
+start=$(date +%s)
+timeout -s KILL 500 $bin/guest-bench boot "guest: init up" \
+	$bin/lkvm run -k $bin/bzImage -i guest.cpio \
+	-p 'quiet -- "guest-bench all 1"' > lite.out 2> lite.err < /dev/null
+ran "in a kvm-lite guest" lite 5
+lite_s=$(($(date +%s) - start))
+
+# The same bzImage boots natively under QEMU (no kvm-lite guest: the boot
+# loader's hardware_subarch is 0).  No ACPI in the lean kernel to power
+# off with: the guest reboots instead, which ends QEMU (-no-reboot).
+# Its TSC is the test machine's (QEMU TCG reads the host's), with the
+# rate the test machine was told; tsc=reliable keeps the clocksource
+# watchdog from swapping it for jiffies, which lose ticks when nested
+# TCG falls behind and would make the nested guest's clock run slow.
+tsc_khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+start=$(date +%s)
+timeout -s KILL 1000 $bin/guest-bench boot "guest: init up" \
+	$qemu -accel tcg -cpu qemu32,+pae -m 128 -nographic -no-reboot \
+	-vga none -nic none -kernel $bin/bzImage -initrd guest.cpio \
+	-append "console=ttyS0 quiet panic=-1 tsc_early_khz=$tsc_khz tsc=reliable -- \"guest-bench all $tcg_div; reboot -f\"" \
+	> tcg.out 2> tcg.err < /dev/null
+ran "in a nested QEMU TCG guest" tcg 5
+tcg_s=$(($(date +%s) - start))
+
+for f in host lite tcg; do
+	results $f.out | sed "s/^/$f /"
+done > all.txt
+# The raw figures go to the machine's log only (build/machine-bench.log).
+sed 's/^/bench-raw: /' all.txt
+
+# One row per workload: host, kvm-lite and their ratio against the
+# goal, then the nested TCG guest and how many times faster kvm-lite is.
+awk -v host_s="$host_s" -v lite_s="$lite_s" -v tcg_s="$tcg_s" '
+	{ v[$1, $2] = $3 }
+	function t(ns) {
+		if (ns == "")
+			return "-"
+		if (ns >= 1e9)
+			return sprintf("%.2f s", ns / 1e9)
+		if (ns >= 1e6)
+			return sprintf("%.2f ms", ns / 1e6)
+		if (ns >= 1e3)
+			return sprintf("%.2f us", ns / 1e3)
+		return sprintf("%.2f ns", ns)
+	}
+	function row(name, what, goal,    h, l, g, ratio, faster, r1, r2) {
+		h = v["host", name]
+		l = v["lite", name]
+		g = v["tcg", name]
+		ratio = h && l ? sprintf("%.2fx", l / h) : "-"
+		r1 = goal && h && l ? sprintf("<=%.2fx %s", goal,
+			l / h <= goal ? "met" : "MISSED") : ""
+		faster = l && g ? sprintf("%.1fx", g / l) : "-"
+		r2 = l && g ? sprintf(">=10x %s", g / l >= 10 ? "met" : "MISSED") : ""
+		printf "# %-14s %9s %9s %6s %-15s %9s %6s %s\n", what, t(h), t(l),
+			ratio, r1, t(g), faster, r2
+	}
+	END {
+		print "# Whole workloads, time per operation (best of 5), all inside the"
+		print "# test machine, which is itself QEMU TCG: emulated time; the ratios"
+		print "# show the shape, not what real hardware would do."
+		print "# ratio = kvm-lite / host; tcg = the same kernel and workload in"
+		print "# QEMU TCG nested in the test machine; faster = tcg / kvm-lite."
+		printf "# %-14s %9s %9s %6s %-15s %9s %6s %s\n", "workload", "host",
+			"kvm-lite", "ratio", "goal", "tcg", "faster", "goal"
+		row("boot", "boot to init", 0)
+		row("getppid", "getppid", 1.1)
+		row("forkexec", "fork+exec+exit", 2.5)
+		row("faults", "page fault", 2.5)
+		row("cpu", "cpu loop", 1.02)
+		printf "# wall time of the runs: host %d s, kvm-lite %d s, nested TCG %d s\n",
+			host_s, lite_s, tcg_s
+	}' all.txt
