@@ -106,9 +106,9 @@ awk -v host_s="$host_s" -v lite_s="$lite_s" -v tcg_s="$tcg_s" '
 			ratio, r1, t(g), faster, r2
 	}
 	END {
-		print "# Whole workloads, time per operation (best of 5), all inside the"
-		print "# test machine, which is itself QEMU TCG: emulated time; the ratios"
-		print "# show the shape, not what real hardware would do."
+		print "# Whole workloads, time per operation (best of 5; boot: one run), all"
+		print "# inside the test machine, which is itself QEMU TCG: emulated time; the"
+		print "# ratios show the shape, not what real hardware would do."
 		print "# ratio = kvm-lite / host; tcg = the same kernel and workload in"
 		print "# QEMU TCG nested in the test machine; faster = tcg / kvm-lite."
 		printf "# %-14s %9s %9s %6s %-15s %9s %6s %s\n", "workload", "host",
