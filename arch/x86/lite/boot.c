@@ -251,9 +251,21 @@ static void kvm_lite_load_tls(struct thread_struct *t, unsigned int cpu)
 {
 	struct desc_struct *gdt = get_cpu_gdt_rw(cpu);
 
+	unsigned int gs;
+
 	if (!memcmp(&gdt[GDT_ENTRY_TLS_MIN], t->tls_array,
 		    sizeof(t->tls_array)))
 		return;		/* threads of one process, mostly */
+	/*
+	 * %gs may still hold the previous task's TLS selector (its value
+	 * is already saved).  Left there, it would point at the next task's
+	 * descriptor, maybe an empty one, which the host cannot load into a
+	 * real segment register: it would step us in its emulator until
+	 * __switch_to() loads the new %gs.
+	 */
+	savesegment(gs, gs);
+	if ((gs >> 3) >= GDT_ENTRY_TLS_MIN && (gs >> 3) <= GDT_ENTRY_TLS_MAX)
+		loadsegment(gs, 0);
 	native_load_tls(t, cpu);
 	kvm_hypercall0(KVM_HC_LITE_RELOAD_GDT);
 }
