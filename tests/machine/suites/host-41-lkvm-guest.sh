@@ -239,7 +239,7 @@ bad='WARNIN[G]:|BU[G]:|Oop[s]|Call Trac[e]|invalid opcod[e]'
 extra=quiet
 guest -- "guest-selfcheck 300 1000 && echo guest: selfcheck passed; dmesg > /tmp/log; echo guest: log lines \$(wc -l < /tmp/log); grep -E '$bad' /tmp/log | sed 's/^/guest: log: /'"
 if [ "$status" = 0 ] && grep -q '^guest: selfcheck passed' out; then
-	ok "the guest's self-check passes: $(grep '^selfcheck: [0-9]' out | tr -d '\r' | sed 's/^selfcheck: //' | tr '\n' ',' | sed 's/,$//; s/,/, /g')"
+	ok "the guest's self-check passes: $(grep '^selfcheck: [0-9]' out | tr -d '\r' | sed 's/^selfcheck: //' | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
 else
 	fail "the guest's self-check (status $status)"
 	grep -i 'selfcheck' out | show ""
