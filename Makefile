@@ -52,9 +52,10 @@ LKVM_SRCS	:= $(wildcard kvmtool-lite/*.c)
 LKVM_CFLAGS	:= -I $(USR)/include -I $(I386)/usr/include
 LKVM_LIBS	:= -L $(I386)/usr/lib/i386-linux-gnu -lz -lpthread
 # What lkvm's tests need in the test machine: lkvm, the bzImage (to boot
-# as a guest), the guest's init and initramfs maker, fake bzImages' maker
-# and the stub guest.
+# as a guest), the guest's init, initramfs maker and self-check program,
+# fake bzImages' maker and the stub guest.
 LKVM_FILES	:= $(LKVM) $(BZIMAGE) tests/lkvm/guest-init tests/lkvm/mkguest \
+		   $(B)/lkvm-tests/guest-selfcheck \
 		   $(B)/lkvm-tests/mkbzimage $(B)/lkvm-tests/stub.bin
 # 'make bench' boots the test machine with the initramfs of 'make check'
 # followed by a second archive: Debian's i386 QEMU (deps.sh BUILDDIR
@@ -125,6 +126,12 @@ $(B)/lkvm-tests/mkbzimage: tests/lkvm/mkbzimage.c $(KERNEL_STAMP) | deps
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	@$(TEST_CC) $(LKVM_CFLAGS) -o $@ $< $(LKVM_LIBS)
+
+# Runs inside the Linux guest (mkguest puts it into the guest's /bin).
+$(B)/lkvm-tests/guest-selfcheck: tests/lkvm/guest-selfcheck.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	@$(TEST_CC) -o $@ $<
 
 $(B)/lkvm-tests/stub.bin: tests/lkvm/stub.c tests/lkvm/stub.lds $(KERNEL_STAMP)
 	@mkdir -p $(dir $@)

@@ -49,6 +49,24 @@ void kvm_open(void)
 		die("/dev/kvm speaks an unknown KVM API version");
 }
 
+/*
+ * KVM reports the APIC ID of whichever host CPU answered; the guest's
+ * must match its local APIC and the MP table (vCPU 0: 0).
+ */
+static void set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 1)
+			e->ebx = (e->ebx & 0x00ffffff) | (id << 24);
+		else if (e->function == 0xb || e->function == 0x1f)
+			e->edx = id;
+	}
+}
+
 static void set_cpuid(void)
 {
 	struct kvm_cpuid2 *cpuid;
@@ -58,6 +76,7 @@ static void set_cpuid(void)
 	cpuid->nent = n;
 	if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0)
 		die_perror("KVM_GET_SUPPORTED_CPUID");
+	set_apic_id(cpuid, 0);
 	if (ioctl(vcpu_fd, KVM_SET_CPUID2, cpuid) < 0)
 		die_perror("KVM_SET_CPUID2");
 	free(cpuid);

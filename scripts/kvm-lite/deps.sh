@@ -6,8 +6,9 @@
 #
 #  - Build-machine packages are installed with apt-get, skipping those
 #    already present.
-#  - i386 packages (busybox for the test machine, zlib for lkvm) are
-#    downloaded into BUILDDIR/i386 with a private apt configuration and
+#  - i386 packages (busybox for the test machine, zlib for lkvm, e2fsck
+#    with its libraries and glibc's loader for checking guest disk
+#    images inside the test machine) are downloaded into BUILDDIR/i386 with a private apt configuration and
 #    unpacked there, so the machine's dpkg architecture list is never
 #    changed.
 #  - With 'bench': Debian's i386 QEMU (qemu-system-x86:i386) and every
@@ -25,7 +26,8 @@ i386=$build/i386
 host_pkgs="linux-source-6.12 qemu-system-x86 gcc gcc-multilib make flex bison
 	   bc libelf-dev libssl-dev cpio ccache xz-utils patch kmod python3
 	   dpkg-dev rsync"
-i386_pkgs="busybox-static libfdt-dev zlib1g-dev"
+i386_pkgs="busybox-static libfdt-dev zlib1g-dev
+	   e2fsprogs libext2fs2 libcom-err2 libblkid1 libuuid1 libc6"
 bench_pkgs="qemu-system-x86"
 
 say() { echo "deps: $*"; }
@@ -118,6 +120,7 @@ fetch_i386_pkgs() {
 		dpkg-deb -x "$deb" "$i386/root"
 	done
 	[ -x "$i386/root/bin/busybox" ] || die "busybox-static:i386 has no /bin/busybox"
+	[ -x "$i386/root/sbin/e2fsck" ] || die "e2fsprogs:i386 has no /sbin/e2fsck"
 	echo "$i386_pkgs" > "$stamp"
 }
 

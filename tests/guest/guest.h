@@ -18,6 +18,7 @@
 #define KVM_EFAULT		14	/* EFAULT */
 #define KVM_EPERM		1	/* EPERM */
 #define KVM_EINVAL		22	/* EINVAL */
+#define KVM_EOPNOTSUPP		95	/* EOPNOTSUPP */
 
 #define X86_CR0_PE		0x00000001
 #define X86_CR0_ET		0x00000010
@@ -189,6 +190,19 @@ static inline u32 hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3)
 		     : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
 		     : "memory");
 	return ret;
+}
+
+/* The local APIC's xAPIC page, where KVM's in-kernel APIC answers. */
+#define LAPIC_BASE		0xfee00000
+
+static inline u32 lapic_read(u32 reg)
+{
+	return *(volatile u32 *)(LAPIC_BASE + reg);
+}
+
+static inline void lapic_write(u32 reg, u32 v)
+{
+	*(volatile u32 *)(LAPIC_BASE + reg) = v;
 }
 
 /* GDTR and IDTR as sgdt/lgdt see them. */

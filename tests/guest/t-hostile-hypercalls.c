@@ -9,7 +9,6 @@
 #include "guest.h"
 
 #define KVM_E2BIG		7
-#define KVM_EOPNOTSUPP		95
 #define KVM_HC_SEND_IPI		10
 #define NR_RANDOM		64
 #define USER_STACK_TOP		0x60000

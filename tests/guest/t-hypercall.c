@@ -94,6 +94,11 @@ static void test_lite_calls(void)
 {
 	check_eq(hypercall(NO_SUCH_LITE_CALL, 0, 0, 0, 0), -KVM_ENOSYS,
 		 "an unknown kvm-lite call returns -KVM_ENOSYS");
+	check_eq(hypercall(KVM_HC_LITE_APIC_WRITE, 0x380, 1000, 0, 0),
+		 -KVM_EOPNOTSUPP,
+		 "APIC_WRITE without an in-kernel local APIC: -KVM_EOPNOTSUPP");
+	check_eq(hypercall(KVM_HC_LITE_RELOAD_GDT, 0, 0, 0, 0), 0,
+		 "RELOAD_GDT returns 0");
 	check_eq(hypercall(KVM_HC_LITE_SET_STACK, 0x1230, 0x70000, 0, 0),
 		 -KVM_EINVAL, "SET_STACK: a selector beyond the GDT is refused");
 	check_eq(hypercall(KVM_HC_LITE_SET_STACK, SEL_KCODE, 0x70000, 0, 0),

@@ -7,7 +7,6 @@
  */
 #include "guest.h"
 
-#define APIC_BASE	0xfee00000
 #define APIC_EOI	0x0b0
 #define APIC_SVR	0x0f0
 #define APIC_ISR	0x100
@@ -21,20 +20,10 @@
 
 static volatile u32 expect_eip, isr_in_handler;
 
-static u32 apic_read(u32 reg)
-{
-	return *(volatile u32 *)(APIC_BASE + reg);
-}
-
-static void apic_write(u32 reg, u32 v)
-{
-	*(volatile u32 *)(APIC_BASE + reg) = v;
-}
-
 /* Our vector's bit in the 256-bit IRR or ISR. */
 static int apic_bit(u32 reg, u32 vector)
 {
-	return (apic_read(reg + (vector / 32) * 0x10) >> (vector % 32)) & 1;
+	return (lapic_read(reg + (vector / 32) * 0x10) >> (vector % 32)) & 1;
 }
 
 static void ipi_hook(struct trap_frame *f)
@@ -42,7 +31,7 @@ static void ipi_hook(struct trap_frame *f)
 	if (f->vector != VECTOR)
 		return;
 	isr_in_handler = apic_bit(APIC_ISR, VECTOR);
-	apic_write(APIC_EOI, 0);
+	lapic_write(APIC_EOI, 0);
 }
 
 int guest_main(void)
@@ -51,11 +40,11 @@ int guest_main(void)
 
 	set_gate(VECTOR, trap_entry_48, 0);
 	trap_hook = ipi_hook;
-	apic_write(APIC_SVR, SVR_ENABLE | 0xff);
+	lapic_write(APIC_SVR, SVR_ENABLE | 0xff);
 
 	cli();
 	before = trap_count;
-	apic_write(APIC_ICR_LOW, ICR_SELF | ICR_ASSERT | VECTOR);
+	lapic_write(APIC_ICR_LOW, ICR_SELF | ICR_ASSERT | VECTOR);
 	for (i = 0; i < 20; i++)
 		outl(PORT_ECHO, i);
 	check_eq(trap_count - before, 0, "no IPI while IF=0");

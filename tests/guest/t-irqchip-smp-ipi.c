@@ -8,7 +8,6 @@
  */
 #include "guest.h"
 
-#define APIC_BASE	0xfee00000
 #define APIC_ID		0x020
 #define APIC_EOI	0x0b0
 #define APIC_SVR	0x0f0
@@ -22,26 +21,16 @@
 
 static volatile u32 ready, pings, pongs, ping_apic_id, pong_apic_id;
 
-static u32 apic_read(u32 reg)
-{
-	return *(volatile u32 *)(APIC_BASE + reg);
-}
-
-static void apic_write(u32 reg, u32 v)
-{
-	*(volatile u32 *)(APIC_BASE + reg) = v;
-}
-
 static u32 apic_id(void)
 {
-	return apic_read(APIC_ID) >> 24;
+	return lapic_read(APIC_ID) >> 24;
 }
 
 static void send_ipi(u32 dest, u32 vector)
 {
-	apic_write(APIC_ICR_HIGH, dest << 24);
-	apic_write(APIC_ICR_LOW, ICR_ASSERT | vector);
-	while (apic_read(APIC_ICR_LOW) & ICR_BUSY)
+	lapic_write(APIC_ICR_HIGH, dest << 24);
+	lapic_write(APIC_ICR_LOW, ICR_ASSERT | vector);
+	while (lapic_read(APIC_ICR_LOW) & ICR_BUSY)
 		asm volatile("pause");
 }
 
@@ -55,7 +44,7 @@ static void ipi_hook(struct trap_frame *f)
 		pong_apic_id = apic_id();
 		pongs++;
 	}
-	apic_write(APIC_EOI, 0);
+	lapic_write(APIC_EOI, 0);
 }
 
 /* Halt, interrupts on, until *@what becomes non-zero. */
@@ -67,7 +56,7 @@ static void wait_for(volatile u32 *what)
 
 static void apic_setup(void)
 {
-	apic_write(APIC_SVR, SVR_ENABLE | 0xff);
+	lapic_write(APIC_SVR, SVR_ENABLE | 0xff);
 }
 
 int guest_ap_main(u32 cpu)

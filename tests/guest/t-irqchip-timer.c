@@ -7,7 +7,6 @@
  */
 #include "guest.h"
 
-#define APIC_BASE	0xfee00000
 #define APIC_VERSION	0x030
 #define APIC_EOI	0x0b0
 #define APIC_SVR	0x0f0
@@ -27,21 +26,11 @@
 
 static volatile u32 ticks;
 
-static u32 apic_read(u32 reg)
-{
-	return *(volatile u32 *)(APIC_BASE + reg);
-}
-
-static void apic_write(u32 reg, u32 v)
-{
-	*(volatile u32 *)(APIC_BASE + reg) = v;
-}
-
 static void tick_hook(struct trap_frame *f)
 {
 	if (f->vector == VECTOR) {
 		ticks++;
-		apic_write(APIC_EOI, 0);
+		lapic_write(APIC_EOI, 0);
 	}
 }
 
@@ -49,22 +38,22 @@ static void start_timer(void)
 {
 	u32 c0, c1;
 
-	apic_write(APIC_SVR, SVR_ENABLE | 0xff);
-	apic_write(APIC_TDCR, TDCR_DIV_1);
-	apic_write(APIC_LVT_TIMER, LVT_PERIODIC | VECTOR);
-	apic_write(APIC_TMICT, PERIOD);
-	check_eq(apic_read(APIC_LVT_TIMER), LVT_PERIODIC | VECTOR,
+	lapic_write(APIC_SVR, SVR_ENABLE | 0xff);
+	lapic_write(APIC_TDCR, TDCR_DIV_1);
+	lapic_write(APIC_LVT_TIMER, LVT_PERIODIC | VECTOR);
+	lapic_write(APIC_TMICT, PERIOD);
+	check_eq(lapic_read(APIC_LVT_TIMER), LVT_PERIODIC | VECTOR,
 		 "LVT timer reads back: periodic, vector 0x30");
-	c0 = apic_read(APIC_TMCCT);
-	c1 = apic_read(APIC_TMCCT);
+	c0 = lapic_read(APIC_TMCCT);
+	c1 = lapic_read(APIC_TMCCT);
 	check(c0 <= PERIOD && c1 <= PERIOD && c0 != c1,
 	      "the current count moves within the period");
 }
 
 static void stop_timer(void)
 {
-	apic_write(APIC_LVT_TIMER, LVT_MASKED | VECTOR);
-	apic_write(APIC_TMICT, 0);
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED | VECTOR);
+	lapic_write(APIC_TMICT, 0);
 }
 
 int guest_main(void)
@@ -73,7 +62,7 @@ int guest_main(void)
 
 	set_gate(VECTOR, trap_entry_48, 0);
 	trap_hook = tick_hook;
-	check_eq(apic_read(APIC_VERSION) & 0xff, 0x14,
+	check_eq(lapic_read(APIC_VERSION) & 0xff, 0x14,
 		 "the in-kernel LAPIC answers MMIO (version 0x14)");
 
 	cli();

@@ -11,7 +11,6 @@
  */
 #include "guest.h"
 
-#define APIC_BASE	0xfee00000
 #define APIC_EOI	0x0b0
 #define APIC_SVR	0x0f0
 #define APIC_LVT_TIMER	0x320
@@ -25,11 +24,6 @@
 
 static volatile u32 ticks, user_ticks, bad_frames, spins;
 
-static void apic_write(u32 reg, u32 v)
-{
-	*(volatile u32 *)(APIC_BASE + reg) = v;
-}
-
 static void kernel_hook(struct trap_frame *f)
 {
 	if (f->vector == VECTOR) {
@@ -41,7 +35,7 @@ static void kernel_hook(struct trap_frame *f)
 			    f->user_esp < USER_STACK_TOP - 0x1000)
 				bad_frames++;
 		}
-		apic_write(APIC_EOI, 0);
+		lapic_write(APIC_EOI, 0);
 	} else if (f->vector == 0x80 && f->eax == SYS_EXIT) {
 		leave_user(f, 0);
 	}
@@ -60,15 +54,15 @@ int guest_main(void)
 	set_gate(0x80, trap_entry_128, 3);
 	trap_hook = kernel_hook;
 
-	apic_write(APIC_SVR, 0x1ff);
-	apic_write(APIC_TDCR, 0xb);		/* divide by 1 */
-	apic_write(APIC_LVT_TIMER, 0x20000 | VECTOR);	/* periodic */
-	apic_write(APIC_TMICT, 1000000);	/* 1 ms */
+	lapic_write(APIC_SVR, 0x1ff);
+	lapic_write(APIC_TDCR, 0xb);		/* divide by 1 */
+	lapic_write(APIC_LVT_TIMER, 0x20000 | VECTOR);	/* periodic */
+	lapic_write(APIC_TMICT, 1000000);	/* 1 ms */
 	sti();
 	enter_user(user_spin, USER_STACK_TOP);
 	cli();
-	apic_write(APIC_LVT_TIMER, 0x10000 | VECTOR);	/* masked */
-	apic_write(APIC_TMICT, 0);
+	lapic_write(APIC_LVT_TIMER, 0x10000 | VECTOR);	/* masked */
+	lapic_write(APIC_TMICT, 0);
 
 	check(user_ticks >= USER_TICKS, "timer ticks arrived in user mode");
 	check_eq(bad_frames, 0, "each frame holds the user SS:ESP");

@@ -38,6 +38,16 @@ static void test_register(void)
 	check_eq(page->irq_pending, 0, "irq_pending starts clear");
 }
 
+/* Raise the test interrupt, make one exit: how many were delivered? */
+static u32 raise_and_exit(void)
+{
+	u32 before = trap_count;
+
+	outb(PORT_IRQ, VECTOR);
+	outl(PORT_ECHO, 0);
+	return trap_count - before;
+}
+
 static void test_virtual_if(void)
 {
 	u32 before;
@@ -45,7 +55,10 @@ static void test_virtual_if(void)
 
 	set_gate(VECTOR, trap_entry_48, 0);
 	trap_hook = irq_hook;
-	sti();			/* EFLAGS.IF stays on: irq_enabled rules */
+	sti();
+	check_eq(page->irq_enabled, 1,
+		 "a trapped sti sets irq_enabled: it is the virtual IF");
+	page->irq_enabled = 0;
 	before = trap_count;
 	outb(PORT_IRQ, VECTOR);
 	for (i = 0; i < 20; i++)
@@ -66,13 +79,23 @@ static void test_virtual_if(void)
 	page->irq_enabled = 1;
 
 	/* Enabled from the start: the next exit delivers, no call needed. */
-	before = trap_count;
-	outb(PORT_IRQ, VECTOR);
-	outl(PORT_ECHO, 0);
-	check_eq(trap_count, before + 1,
+	check_eq(raise_and_exit(), 1,
 		 "with irq_enabled = 1 an interrupt arrives like any other");
 	page->irq_enabled = 1;
+
+	/*
+	 * pushf; cli; popf, as in Linux's cmpxchg8b emulation: the trapped
+	 * cli turns irq_enabled off and the ring-1 popf cannot turn it on,
+	 * but nothing else is left stuck: a store re-enables interrupts.
+	 */
+	asm volatile("pushfl\n\tcli\n\tpopfl" : : : "memory", "cc");
+	check_eq(page->irq_enabled, 0, "a trapped cli clears irq_enabled");
+	page->irq_enabled = 1;
+	check_eq(raise_and_exit(), 1,
+		 "  ... and after popf a store to irq_enabled lets interrupts in");
+	page->irq_enabled = 1;
 	cli();
+	check_eq(page->irq_enabled, 0, "cli at the end clears irq_enabled");
 }
 
 /* The clock in the page, read the way its comment in kvm_lite.h says. */

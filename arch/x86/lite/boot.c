@@ -251,9 +251,21 @@ static void kvm_lite_load_tls(struct thread_struct *t, unsigned int cpu)
 {
 	struct desc_struct *gdt = get_cpu_gdt_rw(cpu);
 
+	unsigned int gs;
+
 	if (!memcmp(&gdt[GDT_ENTRY_TLS_MIN], t->tls_array,
 		    sizeof(t->tls_array)))
 		return;		/* threads of one process, mostly */
+	/*
+	 * %gs may still hold the previous task's TLS selector (its value
+	 * is already saved).  Left there, it would point at the next task's
+	 * descriptor, maybe an empty one, which the host cannot load into a
+	 * real segment register: it would step us in its emulator until
+	 * __switch_to() loads the new %gs.
+	 */
+	savesegment(gs, gs);
+	if ((gs >> 3) >= GDT_ENTRY_TLS_MIN && (gs >> 3) <= GDT_ENTRY_TLS_MAX)
+		loadsegment(gs, 0);
 	native_load_tls(t, cpu);
 	kvm_hypercall0(KVM_HC_LITE_RELOAD_GDT);
 }
@@ -263,6 +275,41 @@ static void kvm_lite_write_gdt_entry(struct desc_struct *dt, int entry,
 {
 	native_write_gdt_entry(dt, entry, desc, type);
 	kvm_hypercall0(KVM_HC_LITE_RELOAD_GDT);
+}
+
+/*
+ * The local APIC's hot registers by hypercall: an EOI after every
+ * interrupt and a TMICT write for every timer event would otherwise each
+ * be an MMIO exit with an instruction to decode.  The clockevent stays
+ * Linux's own local APIC timer, which KVM counts at 1 GHz.
+ */
+static bool kvm_lite_apic_reg_is_pv(u32 reg)
+{
+	return reg == APIC_EOI || reg == APIC_LVTT || reg == APIC_TMICT ||
+	       reg == APIC_TDCR;
+}
+
+static void kvm_lite_apic_write(u32 reg, u32 v)
+{
+	if (kvm_lite_apic_reg_is_pv(reg))
+		kvm_hypercall2(KVM_HC_LITE_APIC_WRITE, reg, v);
+	else
+		native_apic_mem_write(reg, v);
+}
+
+static void kvm_lite_apic_eoi(void)
+{
+	kvm_hypercall2(KVM_HC_LITE_APIC_WRITE, APIC_EOI, APIC_EOI_ACK);
+}
+
+/* Once the APIC driver is chosen, if the host's APIC takes hypercalls. */
+static void __init kvm_lite_apic_post_init(void)
+{
+	if (kvm_hypercall2(KVM_HC_LITE_APIC_WRITE, APIC_TDCR,
+			   native_apic_mem_read(APIC_TDCR)))
+		return;
+	apic_update_callback(write, kvm_lite_apic_write);
+	apic_update_callback(eoi, kvm_lite_apic_eoi);
 }
 
 /* The TSC rate, from the scale the host publishes for the vCPU page. */
@@ -336,6 +383,7 @@ static void __init kvm_lite_setup_platform(void)
 	x86_platform.calibrate_tsc = kvm_lite_tsc_khz;
 	x86_platform.calibrate_cpu = kvm_lite_tsc_khz;
 	x86_platform.legacy.rtc = 0;
+	x86_platform.apic_post_init = kvm_lite_apic_post_init;
 	x86_platform.legacy.i8042 = X86_LEGACY_I8042_PLATFORM_ABSENT;
 	/* KVM's local APIC timer counts at 1 GHz: nothing to calibrate. */
 	lapic_timer_period = NSEC_PER_SEC / HZ;

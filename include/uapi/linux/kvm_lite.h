@@ -124,6 +124,16 @@
 #define KVM_HC_LITE_RELOAD_GDT		(KVM_HC_LITE_BASE + 7)
 
 /*
+ * KVM_HC_LITE_APIC_WRITE(reg, value): write @value to the in-kernel local
+ * APIC's register at offset @reg, exactly as a store to the xAPIC page
+ * would, but without decoding an instruction.  @reg is APIC_EOI, APIC_LVTT,
+ * APIC_TMICT or APIC_TDCR (what a tickless guest writes at every interrupt
+ * and every timer reprogramming), else -KVM_EINVAL; -KVM_EOPNOTSUPP when
+ * the local APIC is not in the kernel, hardware-disabled or in x2APIC mode.
+ */
+#define KVM_HC_LITE_APIC_WRITE		(KVM_HC_LITE_BASE + 8)
+
+/*
  * A Linux bzImage that can run as a kvm-lite guest says so in its
  * vmlinux with an ELF note (name KVM_LITE_ELFNOTE_NAME, type
  * KVM_LITE_ELFNOTE_GUEST, a __u32 descriptor holding the guest ABI

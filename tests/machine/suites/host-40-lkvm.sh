@@ -25,9 +25,16 @@ show() {
 }
 
 # run_lkvm ARGS...: run lkvm with a time limit; status in $status,
-# stdout in out, stderr in err.
+# stdout in out, stderr in err.  With $as_nobody set, as user nobody
+# (root reads and writes any file whatever its mode); the arguments
+# must then have no spaces.
 run_lkvm() {
-	timeout -s KILL 120 $lkvm "$@" > out 2> err < /dev/null
+	if [ -n "$as_nobody" ]; then
+		timeout -s KILL 120 su -s /bin/sh nobody -c "$lkvm $*" \
+			> out 2> err < /dev/null
+	else
+		timeout -s KILL 120 $lkvm "$@" > out 2> err < /dev/null
+	fi
 	status=$?
 }
 
@@ -68,6 +75,15 @@ $mk --note 1 --raw-payload raw.bz
 dd if=/dev/zero of=disk.img bs=512 count=64 2>/dev/null
 echo "the stub reads this" | dd of=disk.img conv=notrunc 2>/dev/null
 dd if=/dev/zero of=odd.img bs=1000 count=1 2>/dev/null
+# Files only root may read or write, for the refusals run as nobody.
+cp stub.bz root-only.bz
+cp disk.img root-only.img
+chmod 600 root-only.bz root-only.img
+grep -q '^nobody:' /etc/passwd 2>/dev/null ||
+	echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/sh' >> /etc/passwd
+# The machine's own bzImage, cut short: a whole setup header, no payload.
+head -c 65536 $bin/bzImage > truncated.bz
+: > empty.bz
 
 # --- the command line ---
 run_lkvm --help
@@ -89,6 +105,10 @@ refused "--console other than serial or virtio" \
 refused "-m 0" "lkvm: -m 0: guest memory must be 32..2048 MB" run -k stub.bz -m 0
 refused "-m 100000" "lkvm: -m 100000: guest memory must be 32..2048 MB" \
 	run -k stub.bz -m 100000
+refused "-m 31, just below the range" "lkvm: -m 31: guest memory must be 32..2048 MB" \
+	run -k stub.bz -m 31
+refused "-m 2049, just above the range" \
+	"lkvm: -m 2049: guest memory must be 32..2048 MB" run -k stub.bz -m 2049
 refused "-m that is not a number" "lkvm: -m '12x': not a number of megabytes" \
 	run -k stub.bz -m 12x
 refused "-n without tap:" "lkvm: -n 'eth0': expected tap:IFNAME" run -k stub.bz -n eth0
@@ -97,8 +117,20 @@ refused "-n without tap:" "lkvm: -n 'eth0': expected tap:IFNAME" run -k stub.bz 
 refused "a missing kernel" \
 	"lkvm: cannot read kernel '/nonexistent': No such file or directory" \
 	run -k /nonexistent
+as_nobody=1
+refused "a kernel it may not read (as nobody, mode 600)" \
+	"lkvm: cannot read kernel 'root-only.bz': Permission denied" \
+	run -k root-only.bz
+as_nobody=""
+refused "a directory as kernel" "lkvm: cannot read kernel '/tmp': Is a directory" \
+	run -k /tmp
 refused "a file that is not a bzImage" \
 	"lkvm: '$lkvm' is not a bzImage (no \"HdrS\" setup header)" run -k $lkvm
+refused "an empty file as kernel" \
+	"lkvm: 'empty.bz' is not a bzImage (no \"HdrS\" setup header)" run -k empty.bz
+refused "a truncated bzImage" \
+	"lkvm: 'truncated.bz' is truncated: its payload lies outside the file" \
+	run -k truncated.bz
 refused "a bzImage without kvm-lite guest support" \
 	"lkvm: 'nonote.bz' lacks kvm-lite guest support (no \"kvm-lite\" ELF note in its vmlinux)" \
 	run -k nonote.bz
@@ -124,9 +156,39 @@ refused "a directory as disk image" \
 refused "a disk image whose size is not a multiple of 512" \
 	"lkvm: disk image 'odd.img': its size (1000 bytes) is not a multiple of 512" \
 	run -k stub.bz -d odd.img
+refused "a character device as disk image" \
+	"lkvm: disk image '/dev/null' is not a file or block device" \
+	run -k stub.bz -d /dev/null
+as_nobody=1
+refused "a disk image it may not open (as nobody, mode 600)" \
+	"lkvm: cannot open disk image 'root-only.img': Permission denied" \
+	run -k stub.bz -d root-only.img
+as_nobody=""
+# The guest writes to its disk: an image lkvm can only read is refused.
+mkdir -p ro
+unshare -m sh -c "mount -t tmpfs none ro && cp disk.img ro/disk.img &&
+	mount -o remount,ro ro && exec $lkvm run -k stub.bz -d ro/disk.img" \
+	> out 2> err < /dev/null
+status=$?
+[ "$status" = 1 ] &&
+	[ "$(cat err)" = "lkvm: cannot open disk image 'ro/disk.img': Read-only file system" ] &&
+	ok "refuses a disk image on a read-only file system" ||
+	{ fail "a disk image on a read-only file system (status $status)"; show "" err; }
 refused "a tap interface that does not exist" \
 	"lkvm: -n tap:nosuchtap0: no such network interface" run -k stub.bz -n tap:nosuchtap0
 check_not "no tap interface was created by that" test -e /sys/class/net/nosuchtap0
+refused "an empty interface name" "lkvm: -n tap:: not a valid interface name" \
+	run -k stub.bz -n tap:
+refused "a network interface that is not a tap (lo)" \
+	"lkvm: -n tap:lo: cannot attach to the tap interface: Invalid argument" \
+	run -k stub.bz -n tap:lo
+unshare -m sh -c "mount -t tmpfs none /dev && exec $lkvm run -k stub.bz -n tap:lo" \
+	> out 2> err < /dev/null
+status=$?
+[ "$status" = 1 ] &&
+	[ "$(cat err)" = "lkvm: -n tap:lo: cannot open /dev/net/tun: No such file or directory" ] &&
+	ok "refuses -n without /dev/net/tun" ||
+	{ fail "no /dev/net/tun (status $status)"; show "" err; }
 
 # --- /dev/kvm, in a mount namespace of its own ---
 unshare -m sh -c "mount -t tmpfs none /dev && exec $lkvm run -k sections.bz" \

@@ -79,6 +79,26 @@ extra=quiet
 guest --console virtio -- 'echo guest: on $(cat /sys/class/tty/console/active)'
 booted "--console virtio: the guest's console is hvc0" "guest: on hvc0"
 
+# The guest's CPU as the guest kernel shows it: no hardware
+# virtualization to offer, and no SYSENTER (it would jump from the
+# guest's user space to whatever the host's SYSENTER_CS names; kvm-lite
+# hides it and the guest kernel clears it).
+guest -- 'echo guest: cpuinfo $(grep -m 1 ^flags /proc/cpuinfo)'
+flags=$(tr -d '\r' < out | sed -n 's/^guest: cpuinfo flags : //p')
+if [ "$status" = 0 ] && [ -n "$flags" ]; then
+	ok "the guest's /proc/cpuinfo has a flags line ($(echo $flags | wc -w) flags)"
+else
+	fail "the guest's /proc/cpuinfo has a flags line (status $status)"
+	tail -n 15 out | show ""
+fi
+for flag in vmx svm sep; do
+	case " $flags " in
+	*" $flag "*) fail "the guest's CPU flags include $flag: $flags" ;;
+	*) [ -n "$flags" ] && ok "the guest's CPU flags have no $flag" ||
+		fail "the guest's CPU flags have no $flag (no flags line)" ;;
+	esac
+done
+
 # Typed once the guest waits for it: the 8250 driver empties the
 # receiver when it starts, as it would on hardware.
 mkfifo typed
@@ -104,17 +124,134 @@ booted "the guest makes a file system on /dev/vda and writes a file" "^guest: wr
 guest -d disk.img -- 'mount /dev/vda /mnt && echo guest: found $(cat /mnt/f)'
 booted "a second boot reads the file back" "^guest: found kept-on-disk"
 
+# Durability: what the guest wrote and synced is on the image even if
+# lkvm dies right after (SIGKILL: no chance to flush anything of its
+# own), and the file system on it is consistent.  The guest waits after
+# its marker, so the kill finds it running.
+dd if=/dev/zero of=dur.img bs=1M count=16 2>/dev/null
+timeout -s KILL 300 $lkvm run -k $kernel -i guest.cpio -d dur.img -p 'quiet -- "mke2fs /dev/vda > /dev/null && mount /dev/vda /mnt && dd if=/dev/urandom of=/mnt/data bs=1k count=768 2>/dev/null && echo guest: wrote $(sha256sum /mnt/data) && sync && echo guest: synced && sleep 1000"' \
+	> out 2> err < /dev/null &
+pid=$!
+for i in $(seq 180); do
+	grep -q '^guest: synced' out && break
+	kill -0 $pid 2>/dev/null || break
+	sleep 1
+done
+kill -KILL $pid 2>/dev/null
+wait $pid
+status=$?
+wrote=$(tr -d '\r' < out | sed -n 's/^guest: wrote \([0-9a-f]\{64\}\) .*/\1/p')
+if [ "$status" = 137 ] && [ -n "$wrote" ] && grep -q '^guest: synced' out; then
+	ok "the guest writes and syncs a file, and lkvm is killed (SIGKILL) while it runs"
+else
+	fail "the guest writes and syncs a file, then lkvm is killed (status $status, want 137)"
+	tail -n 15 out | show ""
+	tail -n 5 err | show "stderr: "
+fi
+e2fsck -fn dur.img > fsck.out 2>&1
+fsck_status=$?
+[ "$fsck_status" = 0 ] &&
+	ok "the killed guest's file system is consistent (e2fsck -fn, on the host)" ||
+	{ fail "the killed guest's file system is consistent (e2fsck -fn exit status $fsck_status)"
+	  show "" fsck.out | head -n 20; }
+guest -d dur.img -- 'mount -o ro /dev/vda /mnt && echo guest: read $(sha256sum /mnt/data)'
+read=$(tr -d '\r' < out | sed -n 's/^guest: read \([0-9a-f]\{64\}\) .*/\1/p')
+if [ "$status" = 0 ] && [ -n "$wrote" ] && [ "$read" = "$wrote" ]; then
+	ok "after the kill, a new boot reads the synced file back intact (sha256 $read)"
+else
+	fail "after the kill, a new boot reads the synced file back intact (status $status; wrote ${wrote:-?}, read ${read:-?})"
+	tail -n 15 out | show ""
+	tail -n 5 err | show "stderr: "
+fi
+
 guest --rng -- 'echo guest: rng $(cat /sys/class/misc/hw_random/rng_current); echo guest: hwrng bytes $(dd if=/dev/hwrng bs=16 count=1 2>/dev/null | wc -c)'
 booted "--rng: /dev/hwrng is virtio's" "^guest: rng virtio_rng"
 booted "--rng: /dev/hwrng gives bytes" "^guest: hwrng bytes 16"
+
+# tcp_both_ways: 1 MB of random bytes over TCP through the tap, guest to
+# host and host to guest, with busybox nc on both sides, compared by
+# sha256 end to end.  busybox nc quits as soon as its peer's half of the
+# connection ends, so each receiver's stdin is a FIFO opened read-write:
+# it never ends, and the receiver stops only when the sender is done.
+tcp_both_ways() {
+	dd if=/dev/urandom of=to-guest bs=1k count=1024 2>/dev/null
+	down_want=$(sha256sum < to-guest | cut -d' ' -f1)
+	rm -f hold from-guest
+	mkfifo hold
+	timeout -s KILL 300 nc -l -p 5001 <> hold > from-guest &
+	lpid=$!
+	guest -n tap:$tap -- 'ip link set eth0 up; ip addr add 10.98.0.2/24 dev eth0; mkfifo /tmp/hold; dd if=/dev/urandom of=/tmp/up bs=1k count=1024 2>/dev/null; echo guest: up $(sha256sum < /tmp/up); nc 10.98.0.1 5001 < /tmp/up && echo guest: sent; timeout 120 nc -l -p 5002 <> /tmp/hold > /tmp/down & sleep 1; echo guest: listening; wait $!; echo guest: down $(wc -c < /tmp/down) $(sha256sum < /tmp/down)' &
+	gpid=$!
+	for i in $(seq 180); do
+		grep -q '^guest: listening' out 2>/dev/null && break
+		kill -0 $gpid 2>/dev/null || break
+		sleep 1
+	done
+	# The guest's listener may be a moment late: a refused connection
+	# sends nothing, so trying again is safe.
+	sent=""
+	for i in 1 2 3 4 5; do
+		grep -q '^guest: listening' out || break
+		timeout 120 nc 10.98.0.2 5002 < to-guest 2> nc.err && { sent=yes; break; }
+		sleep 1
+	done
+	wait $gpid
+	status=$?
+	kill $lpid 2>/dev/null
+	wait $lpid 2>/dev/null
+
+	up_want=$(tr -d '\r' < out | sed -n 's/^guest: up \([0-9a-f]\{64\}\) .*/\1/p')
+	up_got=$(sha256sum < from-guest | cut -d' ' -f1)
+	if [ -n "$up_want" ] && [ "$up_got" = "$up_want" ] &&
+	   [ "$(wc -c < from-guest)" = 1048576 ]; then
+		ok "TCP guest to host through the tap: 1 MB arrives intact (sha256 matches)"
+	else
+		fail "TCP guest to host: got $(wc -c < from-guest) bytes, sha256 $up_got, guest sent ${up_want:-nothing}"
+		tail -n 15 out | show ""
+	fi
+	down_got=$(tr -d '\r' < out | sed -n 's/^guest: down 1048576 \([0-9a-f]\{64\}\) .*/\1/p')
+	if [ -n "$sent" ] && [ "$down_got" = "$down_want" ]; then
+		ok "TCP host to guest through the tap: 1 MB arrives intact (sha256 matches)"
+	else
+		fail "TCP host to guest: host nc ${sent:-failed}, guest got '$(grep '^guest: down' out | tr -d '\r')', want 1048576 $down_want"
+		show "host nc: " nc.err
+		tail -n 15 out | show ""
+	fi
+	booted "the guest that moved data over TCP powers off"
+}
 
 tap=lkvmtap1
 if tunctl -t $tap > /dev/null 2>&1 && ip link set $tap up &&
    ip addr add 10.98.0.1/24 dev $tap; then
 	guest -n tap:$tap -- 'ip link set eth0 up && ip addr add 10.98.0.2/24 dev eth0 && ping -c 3 -W 5 10.98.0.1 | grep -q 3.packets.received && echo guest: ping ok'
 	booted "-n tap: the guest pings the host through the tap" "^guest: ping ok"
+	tcp_both_ways
 else
 	fail "could not create tap $tap with tunctl"
+fi
+
+# The guest's self-check (tests/lkvm/guest-selfcheck.c): fork/exec/exit,
+# system calls and memory, every result checked; then the guest kernel's
+# own log must be clean.  Its lines are printed here as "guest: log:".
+# Each pattern has a bracketed letter so that the command line, which
+# the log quotes, does not match itself.
+bad='WARNIN[G]:|BU[G]:|Oop[s]|Call Trac[e]|invalid opcod[e]|Firmware Bu[g]'
+extra=quiet
+guest -- "guest-selfcheck 300 1000 && echo guest: selfcheck passed; dmesg > /tmp/log; echo guest: log lines \$(wc -l < /tmp/log); grep -E '$bad' /tmp/log | sed 's/^/guest: log: /'"
+if [ "$status" = 0 ] && grep -q '^guest: selfcheck passed' out; then
+	ok "the guest's self-check passes: $(grep '^selfcheck: [0-9]' out | tr -d '\r' | sed 's/^selfcheck: //' | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+else
+	fail "the guest's self-check (status $status)"
+	grep -i 'selfcheck' out | show ""
+	tail -n 15 out | show ""
+	tail -n 5 err | show "stderr: "
+fi
+lines=$(tr -d '\r' < out | sed -n 's/^guest: log lines //p')
+if [ "${lines:-0}" -gt 0 ] && ! grep -q '^guest: log: ' out; then
+	ok "the guest kernel's log ($lines lines) has no WARNING, BUG, Oops, Call Trace, invalid opcode or Firmware Bug"
+else
+	fail "the guest kernel's log has no WARNING, BUG, Oops, Call Trace, invalid opcode or Firmware Bug (${lines:-no} lines read)"
+	grep '^guest: log: ' out | head -n 40 | show ""
 fi
 
 # Two guests at once.

@@ -17,6 +17,7 @@
 #include "x86.h"
 #include "kvm_cache_regs.h"
 #include "cpuid.h"
+#include "lapic.h"
 
 static long lite_hc_set_stack(struct vcpu_lite *lite, u32 ss, u32 esp)
 {
@@ -71,6 +72,30 @@ static long lite_hc_noirq_range(struct vcpu_lite *lite, u32 start, u32 end)
 		return -KVM_EINVAL;
 	lite->noirq_start = start;
 	lite->noirq_end = end;
+	return 0;
+}
+
+/*
+ * A write to the in-kernel local APIC without the MMIO exit's page walk
+ * and instruction decode: the registers a tickless guest writes at every
+ * interrupt (EOI) and every timer reprogramming.  KVM takes it as it
+ * takes VT-x's APIC-write exits: the value lands in the register page,
+ * then the register's write side effects run.
+ */
+static long lite_hc_apic_write(struct kvm_vcpu *vcpu, u32 reg, u32 value)
+{
+	struct kvm_lapic *apic = vcpu->arch.apic;
+
+	/* The xAPIC page must be there: enabled, not in x2APIC mode. */
+	if (!lapic_in_kernel(vcpu) ||
+	    (vcpu->arch.apic_base & (MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)) !=
+	    MSR_IA32_APICBASE_ENABLE)
+		return -KVM_EOPNOTSUPP;
+	if (reg != APIC_EOI && reg != APIC_LVTT && reg != APIC_TMICT &&
+	    reg != APIC_TDCR)
+		return -KVM_EINVAL;
+	*(u32 *)(apic->regs + reg) = value;
+	kvm_apic_write_nodecode(vcpu, reg);
 	return 0;
 }
 
@@ -142,6 +167,8 @@ int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
 		ret = lite_hc_set_stack(lite, a0, a1);
 	} else if (nr == KVM_HC_LITE_DIRECT_TRAP) {
 		ret = lite_hc_direct_trap(lite, a0, a1);
+	} else if (nr == KVM_HC_LITE_APIC_WRITE) {
+		ret = lite_hc_apic_write(vcpu, a0, a1);
 	} else if (nr == KVM_HC_LITE_NOIRQ_RANGE) {
 		ret = lite_hc_noirq_range(lite, a0, a1);
 	} else {
