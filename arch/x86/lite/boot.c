@@ -49,6 +49,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/kvm_lite_guest.h>
 #include <asm/paravirt.h>
+#include <asm/pci_x86.h>
 #include <asm/reboot.h>
 #include <asm/segment.h>
 #include <asm/timer.h>
@@ -390,12 +391,24 @@ static void __init kvm_lite_setup_pv_ops(void)
 	pv_ops.cpu.write_gdt_entry = kvm_lite_write_gdt_entry;
 }
 
+#ifdef CONFIG_PCI
+/* No PCI bus: lkvm's devices are virtio-mmio.  Skip the probing. */
+static int __init kvm_lite_pci_arch_init(void)
+{
+	return 0;
+}
+#endif
+
 static void __init kvm_lite_setup_platform(void)
 {
 	x86_platform.calibrate_tsc = kvm_lite_tsc_khz;
 	x86_platform.calibrate_cpu = kvm_lite_tsc_khz;
 	x86_platform.legacy.rtc = 0;
 	x86_platform.apic_post_init = kvm_lite_apic_post_init;
+#ifdef CONFIG_PCI
+	pci_probe = 0;
+	x86_init.pci.arch_init = kvm_lite_pci_arch_init;
+#endif
 	x86_platform.legacy.i8042 = X86_LEGACY_I8042_PLATFORM_ABSENT;
 	/* KVM's local APIC timer counts at 1 GHz: nothing to calibrate. */
 	lapic_timer_period = NSEC_PER_SEC / HZ;

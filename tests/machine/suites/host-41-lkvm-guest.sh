@@ -235,7 +235,7 @@ fi
 # own log must be clean.  Its lines are printed here as "guest: log:".
 # Each pattern has a bracketed letter so that the command line, which
 # the log quotes, does not match itself.
-bad='WARNIN[G]:|BU[G]:|Oop[s]|Call Trac[e]|invalid opcod[e]|Firmware Bu[g]'
+bad='WARNIN[G]:|BU[G]:|Oop[s]|Call Trac[e]|invalid opcod[e]|Firmware Bu[g]|Fata[l]'
 extra=quiet
 guest -- "guest-selfcheck 300 1000 && echo guest: selfcheck passed; dmesg > /tmp/log; echo guest: log lines \$(wc -l < /tmp/log); grep -E '$bad' /tmp/log | sed 's/^/guest: log: /'"
 if [ "$status" = 0 ] && grep -q '^guest: selfcheck passed' out; then
@@ -248,9 +248,9 @@ else
 fi
 lines=$(tr -d '\r' < out | sed -n 's/^guest: log lines //p')
 if [ "${lines:-0}" -gt 0 ] && ! grep -q '^guest: log: ' out; then
-	ok "the guest kernel's log ($lines lines) has no WARNING, BUG, Oops, Call Trace, invalid opcode or Firmware Bug"
+	ok "the guest kernel's log ($lines lines) has no WARNING, BUG, Oops, Call Trace, invalid opcode, Firmware Bug or Fatal"
 else
-	fail "the guest kernel's log has no WARNING, BUG, Oops, Call Trace, invalid opcode or Firmware Bug (${lines:-no} lines read)"
+	fail "the guest kernel's log has no WARNING, BUG, Oops, Call Trace, invalid opcode, Firmware Bug or Fatal (${lines:-no} lines read)"
 	grep '^guest: log: ' out | head -n 40 | show ""
 fi
 
