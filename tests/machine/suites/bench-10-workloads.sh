@@ -115,6 +115,7 @@ awk -v host_s="$host_s" -v lite_s="$lite_s" -v tcg_s="$tcg_s" '
 			"kvm-lite", "ratio", "goal", "tcg", "faster", "goal"
 		row("boot", "boot to init", 0)
 		row("getppid", "getppid", 1.1)
+		row("getppid80", "getppid int80", 1.1)
 		row("forkexec", "fork+exec+exit", 2.5)
 		row("faults", "page fault", 2.5)
 		row("cpu", "cpu loop", 1.02)
