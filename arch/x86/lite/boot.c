@@ -251,7 +251,6 @@ static void kvm_lite_load_sp0(unsigned long sp0)
 static void kvm_lite_load_tls(struct thread_struct *t, unsigned int cpu)
 {
 	struct desc_struct *gdt = get_cpu_gdt_rw(cpu);
-
 	unsigned int gs;
 
 	if (!memcmp(&gdt[GDT_ENTRY_TLS_MIN], t->tls_array,
