@@ -194,6 +194,20 @@ static inline u32 hypercall(u32 nr, u32 a0, u32 a1, u32 a2, u32 a3)
 
 /* The local APIC's xAPIC page, where KVM's in-kernel APIC answers. */
 #define LAPIC_BASE		0xfee00000
+#define APIC_ID			0x020
+#define APIC_VERSION		0x030
+#define APIC_EOI		0x0b0
+#define APIC_SVR		0x0f0
+#define APIC_ISR		0x100
+#define APIC_IRR		0x200
+#define APIC_ICR_LOW		0x300
+#define APIC_ICR_HIGH		0x310
+#define APIC_LVT_TIMER		0x320
+#define APIC_TMICT		0x380
+#define APIC_TMCCT		0x390
+#define APIC_TDCR		0x3e0
+#define SVR_ENABLE		0x100
+#define TDCR_DIV_1		0xb
 
 static inline u32 lapic_read(u32 reg)
 {
@@ -203,6 +217,12 @@ static inline u32 lapic_read(u32 reg)
 static inline void lapic_write(u32 reg, u32 v)
 {
 	*(volatile u32 *)(LAPIC_BASE + reg) = v;
+}
+
+/* @vector's bit in a 256-bit register of the APIC (ISR, IRR, TMR). */
+static inline int lapic_vector_bit(u32 reg, u32 vector)
+{
+	return (lapic_read(reg + (vector / 32) * 0x10) >> (vector % 32)) & 1;
 }
 
 /* GDTR and IDTR as sgdt/lgdt see them. */

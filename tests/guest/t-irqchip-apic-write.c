@@ -10,15 +10,6 @@
  */
 #include "guest.h"
 
-#define APIC_EOI	0x0b0
-#define APIC_SVR	0x0f0
-#define APIC_ISR	0x100
-#define APIC_LVT_TIMER	0x320
-#define APIC_TMICT	0x380
-#define APIC_TDCR	0x3e0
-
-#define SVR_ENABLE	0x100
-#define TDCR_DIV_1	0xb
 #define VECTOR		0x30
 #define COUNT		200000	/* 200 us with KVM's 1 ns timer cycle */
 #define SHOTS		3
@@ -31,12 +22,6 @@ static u32 apic_hc(u32 reg, u32 value)
 	return hypercall(KVM_HC_LITE_APIC_WRITE, reg, value, 0, 0);
 }
 
-static u32 vector_in_isr(void)
-{
-	return lapic_read(APIC_ISR + (VECTOR / 32) * 0x10) &
-	       (1u << (VECTOR % 32));
-}
-
 static volatile u32 in_service_at_tick;
 
 static void tick_hook(struct trap_frame *f)
@@ -44,7 +29,7 @@ static void tick_hook(struct trap_frame *f)
 	if (f->vector != VECTOR)
 		return;
 	ticks++;
-	in_service_at_tick = vector_in_isr();
+	in_service_at_tick = lapic_vector_bit(APIC_ISR, VECTOR);
 	apic_hc(APIC_EOI, 0);
 }
 
@@ -91,7 +76,7 @@ int guest_main(void)
 	}
 	check_eq(ticks, SHOTS, "each one-shot count set by hypercall fires");
 	check(in_service_at_tick, "  ... with its vector in service");
-	check(!vector_in_isr(), "EOI by hypercall retires it");
+	check(!lapic_vector_bit(APIC_ISR, VECTOR), "EOI by hypercall retires it");
 
 	guest_exit(0);
 	return 0;

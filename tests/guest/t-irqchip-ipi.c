@@ -7,30 +7,17 @@
  */
 #include "guest.h"
 
-#define APIC_EOI	0x0b0
-#define APIC_SVR	0x0f0
-#define APIC_ISR	0x100
-#define APIC_IRR	0x200
-#define APIC_ICR_LOW	0x300
-
-#define SVR_ENABLE	0x100
 #define ICR_SELF	0x40000		/* destination shorthand: self */
 #define ICR_ASSERT	0x4000
 #define VECTOR		0x30
 
 static volatile u32 expect_eip, isr_in_handler;
 
-/* Our vector's bit in the 256-bit IRR or ISR. */
-static int apic_bit(u32 reg, u32 vector)
-{
-	return (lapic_read(reg + (vector / 32) * 0x10) >> (vector % 32)) & 1;
-}
-
 static void ipi_hook(struct trap_frame *f)
 {
 	if (f->vector != VECTOR)
 		return;
-	isr_in_handler = apic_bit(APIC_ISR, VECTOR);
+	isr_in_handler = lapic_vector_bit(APIC_ISR, VECTOR);
 	lapic_write(APIC_EOI, 0);
 }
 
@@ -48,7 +35,7 @@ int guest_main(void)
 	for (i = 0; i < 20; i++)
 		outl(PORT_ECHO, i);
 	check_eq(trap_count - before, 0, "no IPI while IF=0");
-	check(apic_bit(APIC_IRR, VECTOR), "the IPI waits in the IRR");
+	check(lapic_vector_bit(APIC_IRR, VECTOR), "the IPI waits in the IRR");
 
 	asm volatile("movl $1f, expect_eip\n\t"
 		     "sti\n\t"
@@ -59,7 +46,7 @@ int guest_main(void)
 	check_eq(last_eip, expect_eip,
 		 "sti: after the instruction following sti");
 	check(isr_in_handler, "the handler runs with the vector in service");
-	check(!apic_bit(APIC_ISR, VECTOR) && !apic_bit(APIC_IRR, VECTOR),
+	check(!lapic_vector_bit(APIC_ISR, VECTOR) && !lapic_vector_bit(APIC_IRR, VECTOR),
 	      "after EOI it is neither in service nor pending");
 	guest_exit(0);
 	return 0;

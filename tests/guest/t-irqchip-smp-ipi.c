@@ -8,12 +8,6 @@
  */
 #include "guest.h"
 
-#define APIC_ID		0x020
-#define APIC_EOI	0x0b0
-#define APIC_SVR	0x0f0
-#define APIC_ICR_LOW	0x300
-#define APIC_ICR_HIGH	0x310
-#define SVR_ENABLE	0x100
 #define ICR_ASSERT	0x4000
 #define ICR_BUSY	0x1000
 #define PING		0x31	/* to vCPU 1 */

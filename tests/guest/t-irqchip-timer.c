@@ -7,18 +7,8 @@
  */
 #include "guest.h"
 
-#define APIC_VERSION	0x030
-#define APIC_EOI	0x0b0
-#define APIC_SVR	0x0f0
-#define APIC_LVT_TIMER	0x320
-#define APIC_TMICT	0x380
-#define APIC_TMCCT	0x390
-#define APIC_TDCR	0x3e0
-
-#define SVR_ENABLE	0x100
 #define LVT_MASKED	0x10000
 #define LVT_PERIODIC	0x20000
-#define TDCR_DIV_1	0xb
 #define VECTOR		0x30
 #define PERIOD		1000000	/* bus cycles: 1 ms with KVM's 1 ns cycle */
 #define TICKS		5

@@ -11,11 +11,6 @@
  */
 #include "guest.h"
 
-#define APIC_EOI	0x0b0
-#define APIC_SVR	0x0f0
-#define APIC_LVT_TIMER	0x320
-#define APIC_TMICT	0x380
-#define APIC_TDCR	0x3e0
 #define VECTOR		0x30
 #define USER_STACK_TOP	0x60000
 #define USER_TICKS	3
