@@ -134,6 +134,39 @@
 #define KVM_HC_LITE_APIC_WRITE		(KVM_HC_LITE_BASE + 8)
 
 /*
+ * KVM_HC_LITE_MMU_BATCH(gpa, count): carry out @count page-table
+ * operations, in order, from an array of struct kvm_lite_mmu_op at
+ * guest-physical @gpa.  A guest kernel collects them while Linux is in
+ * lazy MMU mode and sends them with one exit, where each store to a
+ * page table KVM write-protects would have been an exit of its own.
+ *   KVM_LITE_MMU_SET_PTE: write @val to the page-table entry at
+ *     guest-physical @addr, as a store by the guest would (8 bytes in
+ *     PAE mode, the low 4 otherwise; @addr aligned to that size), and
+ *     drop what the shadow MMU derived from the old value.
+ *   KVM_LITE_MMU_INVLPG: invlpg @addr (a virtual address).
+ *   KVM_LITE_MMU_FLUSH_TLB: what reloading CR3 would flush.
+ * @count is 1..KVM_LITE_MMU_BATCH_MAX; @reserved and the unused fields
+ * must be 0.  Returns 0 when all were done, else stops at the first bad
+ * operation, leaving the ones before it done: -KVM_EINVAL for a bad
+ * count, op, field or alignment, -KVM_EFAULT when the array or an entry
+ * is not in guest RAM that the guest may write.
+ */
+#define KVM_HC_LITE_MMU_BATCH		(KVM_HC_LITE_BASE + 9)
+#define KVM_LITE_MMU_SET_PTE		1
+#define KVM_LITE_MMU_INVLPG		2
+#define KVM_LITE_MMU_FLUSH_TLB		3
+#define KVM_LITE_MMU_BATCH_MAX		64
+
+#if !defined(__ASSEMBLY__) && !defined(__ASSEMBLER__)
+struct kvm_lite_mmu_op {
+	__u32 op;		/* KVM_LITE_MMU_* */
+	__u32 reserved;
+	__u64 addr;
+	__u64 val;
+};
+#endif
+
+/*
  * A Linux bzImage that can run as a kvm-lite guest says so in its
  * vmlinux with an ELF note (name KVM_LITE_ELFNOTE_NAME, type
  * KVM_LITE_ELFNOTE_GUEST, a __u32 descriptor holding the guest ABI

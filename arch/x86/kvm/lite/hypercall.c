@@ -169,6 +169,8 @@ int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
 		ret = lite_hc_direct_trap(lite, a0, a1);
 	} else if (nr == KVM_HC_LITE_APIC_WRITE) {
 		ret = lite_hc_apic_write(vcpu, a0, a1);
+	} else if (nr == KVM_HC_LITE_MMU_BATCH) {
+		ret = lite_hc_mmu_batch(vcpu, a0, a1);
 	} else if (nr == KVM_HC_LITE_NOIRQ_RANGE) {
 		ret = lite_hc_noirq_range(lite, a0, a1);
 	} else {

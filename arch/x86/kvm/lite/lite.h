@@ -166,6 +166,9 @@ void lite_vcpu_page_update_time(struct vcpu_lite *lite);
 void lite_vcpu_page_maybe_update_time(struct vcpu_lite *lite);
 void lite_nmi_check_return(struct vcpu_lite *lite);
 
+/* mmu_batch.c */
+long lite_hc_mmu_batch(struct kvm_vcpu *vcpu, u32 gpa, u32 count);
+
 /* hypercall.c */
 bool lite_is_lite_hypercall(unsigned long nr);
 int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len);
