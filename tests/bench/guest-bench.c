@@ -9,6 +9,8 @@
  *   guest-bench getppid N          N getppid() system calls
  *   guest-bench forkexec N         N times fork, exec "guest-bench true", wait
  *   guest-bench faults MB ROUNDS   mmap MB anonymous, write each page, munmap
+ *   guest-bench mprotect PAGES ROUNDS
+ *                                  PAGES made read-only, writable, written
  *   guest-bench cpu N              N rounds of an integer hash, no system call
  *   guest-bench all DIV            all of them (and getppid by int $0x80),
  *                                  best of five, counts / DIV
@@ -121,6 +123,34 @@ static double bench_faults(unsigned long mb, unsigned long rounds)
 	return (now_ns() - t0) / (rounds * (len / PAGE_SIZE));
 }
 
+/*
+ * A run of pages made read-only and writable again, then written, as a
+ * garbage collector or JIT does: mprotect rewrites a run of live page
+ * table entries in lazy MMU mode.  The time is per page and round.
+ */
+static double bench_mprotect(unsigned long pages, unsigned long rounds)
+{
+	unsigned long len = pages * PAGE_SIZE, r, off;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	double t0;
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	memset(p, 1, len);
+	t0 = now_ns();
+	for (r = 0; r < rounds; r++) {
+		if (mprotect(p, len, PROT_READ) ||
+		    mprotect(p, len, PROT_READ | PROT_WRITE))
+			die("mprotect");
+		for (off = 0; off < len; off += PAGE_SIZE)
+			p[off]++;
+	}
+	t0 = (now_ns() - t0) / (rounds * pages);
+	munmap(p, len);
+	return t0;
+}
+
 /* Registers only: what a guest costs when it never leaves user mode. */
 static double bench_cpu(unsigned long n)
 {
@@ -164,7 +194,7 @@ static unsigned long scaled(unsigned long n, unsigned long div)
  */
 static void bench_all(unsigned long div)
 {
-	double b[5] = { 0 };
+	double b[6] = { 0 };
 	int r;
 
 	for (r = 0; r < BEST_OF; r++) {
@@ -173,12 +203,14 @@ static void bench_all(unsigned long div)
 		best(&b[1], bench_forkexec(scaled(60, div)));
 		best(&b[2], bench_faults(4, scaled(8, div)));
 		best(&b[3], bench_cpu(scaled(100000000, div)));
+		best(&b[5], bench_mprotect(64, scaled(200, div)));
 	}
 	report("getppid", b[0]);
 	report("forkexec", b[1]);
 	report("faults", b[2]);
 	report("cpu", b[3]);
 	report("getppid80", b[4]);
+	report("mprotect", b[5]);
 }
 
 /*
@@ -263,6 +295,8 @@ int main(int argc, char **argv)
 		report(mode, bench_forkexec(arg(argv, 2)));
 	else if (!strcmp(mode, "faults") && argc == 4)
 		report(mode, bench_faults(arg(argv, 2), arg(argv, 3)));
+	else if (!strcmp(mode, "mprotect") && argc == 4)
+		report(mode, bench_mprotect(arg(argv, 2), arg(argv, 3)));
 	else if (!strcmp(mode, "cpu") && argc == 3)
 		report(mode, bench_cpu(arg(argv, 2)));
 	else if (!strcmp(mode, "all") && argc == 3)
@@ -271,7 +305,8 @@ int main(int argc, char **argv)
 		return boot(argv[2], argv + 3);
 	else {
 		fprintf(stderr, "usage: guest-bench getppid N | forkexec N | "
-			"faults MB ROUNDS | cpu N | all DIV |\n"
+			"faults MB ROUNDS | mprotect PAGES ROUNDS | cpu N |\n"
+			"                   all DIV |\n"
 			"                   boot PATTERN CMD [ARG...]\n");
 		return 2;
 	}

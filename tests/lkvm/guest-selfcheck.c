@@ -10,7 +10,8 @@
  *    result compared with what it must be;
  *  - memory: anonymous mappings touched page by page and read back,
  *    MAP_SHARED seen by parent and child, MAP_PRIVATE copied on write,
- *    and an unmapped page faulting with SIGSEGV.
+ *    an unmapped page faulting with SIGSEGV, and mprotect and mremap
+ *    of a run of pages, protections and contents checked.
  *
  * A guest kernel that loses a register across a trap, mixes up shadow
  * page tables or drops a TLB flush fails here with a message instead of
@@ -205,18 +206,27 @@ static void fill(uint32_t *p, size_t bytes, uint32_t seed)
 		p[i] = pattern(&p[i], seed);
 }
 
-/* Returns the offset of the first mismatch, or -1. */
-static long verify(const uint32_t *p, size_t bytes, uint32_t seed)
+/*
+ * Returns the offset of the first mismatch, or -1.  @p holds what fill()
+ * wrote at @filled (the same address unless the memory moved since).
+ */
+static long verify_moved(const uint32_t *p, const uint32_t *filled,
+			 size_t bytes, uint32_t seed)
 {
 	size_t i;
 
 	for (i = 0; i < bytes / 4; i += 61)
-		if (p[i] != pattern(&p[i], seed))
+		if (p[i] != pattern(&filled[i], seed))
 			return i * 4;
 	for (i = PAGE / 4 - 1; i < bytes / 4; i += PAGE / 4)
-		if (p[i] != pattern(&p[i], seed))
+		if (p[i] != pattern(&filled[i], seed))
 			return i * 4;
 	return -1;
+}
+
+static long verify(const uint32_t *p, size_t bytes, uint32_t seed)
+{
+	return verify_moved(p, p, bytes, seed);
 }
 
 static void *map(size_t bytes, int flags)
@@ -343,6 +353,68 @@ static void check_memory(void)
 		       status);
 }
 
+/* A write to @p must kill a child with SIGSEGV. */
+static void expect_write_fault(const char *what, void *p)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		failed("fork: %s", strerror(errno));
+	if (!pid)
+		child_touch_unmapped(p);
+	if (waitpid(pid, &status, 0) != pid || !WIFSIGNALED(status) ||
+	    WTERMSIG(status) != SIGSEGV)
+		failed("%s: wait status 0x%x, expected SIGSEGV", what, status);
+}
+
+/*
+ * mprotect and mremap rewrite runs of live page-table entries (in lazy
+ * MMU mode, where a kvm-lite guest may batch them): protections and
+ * contents must follow exactly.
+ */
+static void check_protections(void)
+{
+	size_t bytes = 64 * PAGE;
+	unsigned int round;
+	uint32_t *p, *q;
+	char *area;
+	long off;
+
+	for (round = 0; round < 4; round++) {
+		/* p, a gap, and where mremap moves p to: all ours. */
+		area = mmap(NULL, 3 * bytes, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (area == MAP_FAILED)
+			failed("mmap %zu bytes: %s", 3 * bytes, strerror(errno));
+		p = mmap(area, bytes, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		if (p == MAP_FAILED)
+			failed("mmap at %p: %s", area, strerror(errno));
+		mapped_kb += bytes / 1024;
+		fill(p, bytes, 0x600d + round);
+		if (mprotect(p, bytes, PROT_READ))
+			failed("mprotect read-only: %s", strerror(errno));
+		off = verify(p, bytes, 0x600d + round);
+		if (off >= 0)
+			failed("read-only, round %u: mismatch at +%ld", round, off);
+		expect_write_fault("a write to a read-only page", p + bytes / 8);
+		if (mprotect(p, bytes, PROT_READ | PROT_WRITE))
+			failed("mprotect writable: %s", strerror(errno));
+		fill(p, bytes, 0xbad + round);
+		q = mremap(p, bytes, bytes, MREMAP_MAYMOVE | MREMAP_FIXED,
+			   area + 2 * bytes);
+		if (q == MAP_FAILED)
+			failed("mremap: %s", strerror(errno));
+		off = verify_moved(q, p, bytes, 0xbad + round);
+		if (off >= 0)
+			failed("moved by mremap, round %u: mismatch at +%ld",
+			       round, off);
+		expect_write_fault("a write where mremap moved from", p);
+		unmap(area, 3 * bytes);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long forks = 300, rounds = 1000;
@@ -360,7 +432,8 @@ int main(int argc, char **argv)
 	check_syscalls(rounds);
 	printf("selfcheck: %lu system calls checked\n", nsyscalls);
 	check_memory();
-	printf("selfcheck: %lu KB mapped, touched, checked, unmapped\n",
+	check_protections();
+	printf("selfcheck: %lu KB mapped, touched, checked, unmapped, also by mprotect and mremap\n",
 	       mapped_kb);
 	printf("selfcheck: ok\n");
 	return 0;

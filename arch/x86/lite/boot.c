@@ -22,9 +22,10 @@
  *    CR2, CPUID and the stack for user-mode entries come from hypercalls
  *    or the shared page rather than trapped instructions.
  *
- * Everything else (GDT and IDT loads, CR3 and CR4, MSRs, page-table
- * writes, port I/O) is trapped and emulated by KVM, exactly as it would
- * be for an unmodified kernel: slower, but never wrong.
+ * Page-table writes in Linux's lazy MMU mode go to the host in batches
+ * (mmu.c).  Everything else (GDT and IDT loads, CR3 and CR4, MSRs, other
+ * page-table writes, port I/O) is trapped and emulated by KVM, exactly
+ * as it would be for an unmodified kernel: slower, but never wrong.
  *
  * The guest is uniprocessor: the shared page is a single global one, so
  * that the iret path, which runs with user segments already loaded,
@@ -388,6 +389,8 @@ static void __init kvm_lite_setup_pv_ops(void)
 	pv_ops.cpu.write_idt_entry = kvm_lite_write_idt_entry;
 	pv_ops.cpu.load_tls = kvm_lite_load_tls;
 	pv_ops.cpu.write_gdt_entry = kvm_lite_write_gdt_entry;
+
+	kvm_lite_setup_mmu_ops();
 }
 
 #ifdef CONFIG_PCI

@@ -236,23 +236,42 @@ fi
 # Each pattern has a bracketed letter so that the command line, which
 # the log quotes, does not match itself.
 bad='WARNIN[G]:|BU[G]:|Oop[s]|Call Trac[e]|invalid opcod[e]|Firmware Bu[g]|Fata[l]'
+# selfcheck HOW: boot with $extra, self-check, log check; HOW names it.
+selfcheck() {
+	guest -- "guest-selfcheck 300 1000 && echo guest: selfcheck passed; echo guest: mmu batches \$(cat /sys/module/kvm_lite_guest/parameters/mmu_batches); dmesg > /tmp/log; echo guest: log lines \$(wc -l < /tmp/log); grep -E '$bad' /tmp/log | sed 's/^/guest: log: /'"
+	if [ "$status" = 0 ] && grep -q '^guest: selfcheck passed' out; then
+		ok "$1the guest's self-check passes: $(grep '^selfcheck: [0-9]' out | tr -d '\r' | sed 's/^selfcheck: //' | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+	else
+		fail "$1the guest's self-check (status $status)"
+		grep -i 'selfcheck' out | show ""
+		tail -n 15 out | show ""
+		tail -n 5 err | show "stderr: "
+	fi
+	lines=$(tr -d '\r' < out | sed -n 's/^guest: log lines //p')
+	if [ "${lines:-0}" -gt 0 ] && ! grep -q '^guest: log: ' out; then
+		ok "$1the guest kernel's log ($lines lines) has no WARNING, BUG, Oops, Call Trace, invalid opcode, Firmware Bug or Fatal"
+	else
+		fail "$1the guest kernel's log has no WARNING, BUG, Oops, Call Trace, invalid opcode, Firmware Bug or Fatal (${lines:-no} lines read)"
+		grep '^guest: log: ' out | head -n 40 | show ""
+	fi
+	batches=$(tr -d '\r' < out | sed -n 's/^guest: mmu batches //p')
+}
 extra=quiet
-guest -- "guest-selfcheck 300 1000 && echo guest: selfcheck passed; dmesg > /tmp/log; echo guest: log lines \$(wc -l < /tmp/log); grep -E '$bad' /tmp/log | sed 's/^/guest: log: /'"
-if [ "$status" = 0 ] && grep -q '^guest: selfcheck passed' out; then
-	ok "the guest's self-check passes: $(grep '^selfcheck: [0-9]' out | tr -d '\r' | sed 's/^selfcheck: //' | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+selfcheck ""
+if [ "$batches" = 0 ]; then
+	ok "by default the guest batches no page-table stores"
 else
-	fail "the guest's self-check (status $status)"
-	grep -i 'selfcheck' out | show ""
-	tail -n 15 out | show ""
-	tail -n 5 err | show "stderr: "
+	fail "by default the guest batches no page-table stores (${batches:-no count} sent)"
 fi
-lines=$(tr -d '\r' < out | sed -n 's/^guest: log lines //p')
-if [ "${lines:-0}" -gt 0 ] && ! grep -q '^guest: log: ' out; then
-	ok "the guest kernel's log ($lines lines) has no WARNING, BUG, Oops, Call Trace, invalid opcode, Firmware Bug or Fatal"
+# The same with lazy MMU mode batched into KVM_HC_LITE_MMU_BATCH.
+extra="quiet kvm_lite_guest.mmu_batch=1"
+selfcheck "kvm_lite_guest.mmu_batch=1: "
+if [ "${batches:-0}" -gt 0 ]; then
+	ok "kvm_lite_guest.mmu_batch=1: the guest sent $batches page-table batches"
 else
-	fail "the guest kernel's log has no WARNING, BUG, Oops, Call Trace, invalid opcode, Firmware Bug or Fatal (${lines:-no} lines read)"
-	grep '^guest: log: ' out | head -n 40 | show ""
+	fail "kvm_lite_guest.mmu_batch=1: the guest sent page-table batches (${batches:-none})"
 fi
+extra=quiet
 
 # Two guests at once.
 timeout -s KILL 300 $lkvm run -k $kernel -i guest.cpio -p 'quiet -- "echo guest: one"' \

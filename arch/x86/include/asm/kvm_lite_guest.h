@@ -5,6 +5,8 @@
 #ifdef CONFIG_KVM_LITE_GUEST
 /* Called from i386_start_kernel() when hardware_subarch says kvm-lite. */
 void __init kvm_lite_guest_early_setup(void);
+/* arch/x86/lite/mmu.c: lazy MMU mode batched into hypercalls */
+void __init kvm_lite_setup_mmu_ops(void);
 #endif
 
 #endif /* _ASM_X86_KVM_LITE_GUEST_H */
