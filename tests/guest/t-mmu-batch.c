@@ -120,20 +120,37 @@ static void test_stores_and_flushes(void)
 	trap_hook = NULL;
 }
 
+/* The fewest exits between two reads of the count, around @fn. */
+static u32 fewest_exits(void (*fn)(void))
+{
+	u32 i, before, n, best = ~0u;
+
+	/* Host interrupts and NMIs only ever add: take the best of a few. */
+	for (i = 0; i < 8; i++) {
+		before = inl(PORT_EXITS);
+		if (fn)
+			fn();
+		n = inl(PORT_EXITS) - before;
+		if (n < best)
+			best = n;
+	}
+	return best;
+}
+
+static void full_batch(void)
+{
+	batch(KVM_LITE_MMU_BATCH_MAX);
+}
+
 /* However long the batch, it is one exit (the port read is the other). */
 static void test_one_exit(void)
 {
-	u32 i, before, after, base;
+	u32 i;
 
 	for (i = 0; i < KVM_LITE_MMU_BATCH_MAX; i++)
 		ops[i] = op(KVM_LITE_MMU_SET_PTE, pte_gpa(2),
 			    (u32)pages[i % NR_WIN] | PTE_P | PTE_W);
-	before = inl(PORT_EXITS);
-	base = inl(PORT_EXITS) - before;
-	before = inl(PORT_EXITS);
-	batch(KVM_LITE_MMU_BATCH_MAX);
-	after = inl(PORT_EXITS);
-	check_eq(after - before - base, 1,
+	check_eq(fewest_exits(full_batch) - fewest_exits(NULL), 1,
 		 "a batch of KVM_LITE_MMU_BATCH_MAX stores is one exit");
 }
 
