@@ -394,6 +394,12 @@ enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
 	bool guest_ts, guest_bp;
 
 	lite->exit.vector = LITE_EXIT_NONE;
+	/*
+	 * An NMI noted during the last switch has been handed to the host;
+	 * left set, a run that returns before switching would hand it over
+	 * again.
+	 */
+	lite->exit.host_nmi = false;
 	/* Whatever KVM injected has been delivered into guest memory. */
 	vcpu->arch.exception.injected = false;
 	vcpu->arch.interrupt.injected = false;
