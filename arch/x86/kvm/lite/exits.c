@@ -199,6 +199,8 @@ static int lite_handle_gp(struct kvm_vcpu *vcpu, u32 error_code)
 static int lite_handle_pf(struct kvm_vcpu *vcpu, unsigned long cr2,
 			  u32 error_code)
 {
+	int ret;
+
 	/*
 	 * The hole does not exist for the guest: whatever its own page
 	 * tables say, an access there faults, and the guest is told so.
@@ -207,7 +209,9 @@ static int lite_handle_pf(struct kvm_vcpu *vcpu, unsigned long cr2,
 		kvm_fixup_and_inject_pf_error(vcpu, cr2, error_code);
 		return 1;
 	}
-	return kvm_mmu_page_fault(vcpu, cr2, error_code, NULL, 0);
+	ret = kvm_mmu_page_fault(vcpu, cr2, error_code, NULL, 0);
+	lite_pd3_refresh(to_lite(vcpu), cr2);
+	return ret;
 }
 
 /* KVM's hypercall instruction, which raises #UD on a CPU without VMX. */

@@ -18,9 +18,7 @@ static void __used common(void)
 	LITE_OFFSET(LITE_B_idt, b.idt);
 	LITE_OFFSET(LITE_B_gdt_desc, b.gdt_desc);
 	LITE_OFFSET(LITE_B_idt_desc, b.idt_desc);
-	LITE_OFFSET(LITE_B_switcher_cr3, b.switcher_cr3);
 	LITE_OFFSET(LITE_B_nmi_pending, b.nmi_pending);
-	LITE_OFFSET(LITE_C_host_cr3, c.host_cr3);
 	LITE_OFFSET(LITE_C_host_sp, c.host_sp);
 	LITE_OFFSET(LITE_C_host_gdt_rw, c.host_gdt_rw);
 	LITE_OFFSET(LITE_C_host_gdt_ro, c.host_gdt_ro);

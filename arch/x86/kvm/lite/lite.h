@@ -62,6 +62,9 @@ struct vcpu_lite {
 	 */
 	u64 *pdpt;
 	u64 *pd3;
+	/* Which KVM directory pd3 copies, and whether it must be recopied. */
+	phys_addr_t pd3_src;
+	bool pd3_stale;
 
 	/* The guest's GDT as read (raw) and as the CPU may use it (hw). */
 	u64 gdt_raw[LITE_GDT_ENTRIES];
@@ -69,7 +72,14 @@ struct vcpu_lite {
 	unsigned int gdt_entries;
 
 	struct lite_exit exit;
-	bool sysenter_cs_zeroed;
+	/*
+	 * While KVM_RUN loops, the SYSENTER MSRs are ours (main.c): CS zero,
+	 * ESP the host CR3 the exit path loads (host_cr3_msr), the host's
+	 * own ESP kept in host_sysenter_esp until vcpu_put.
+	 */
+	bool sysenter_msrs_ours;
+	u32 host_sysenter_esp;
+	u32 host_cr3_msr;
 	/* Length of the instruction KVM asks us to skip, if we know it. */
 	unsigned int skip_len;
 
@@ -138,6 +148,7 @@ void lite_set_stub_gate(struct lite_cpu_pages *p, unsigned int v);
 
 /* run.c */
 void lite_run_init(void);
+void lite_pd3_refresh(struct vcpu_lite *lite, unsigned long addr);
 int lite_read_guest(struct kvm_vcpu *vcpu, unsigned long gva, void *buf,
 		    unsigned int len);
 int lite_write_guest(struct kvm_vcpu *vcpu, unsigned long gva,

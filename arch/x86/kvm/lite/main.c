@@ -46,6 +46,8 @@ static const struct {
 	{ X86_FEATURE_FXSR, "fxsr", "KVM keeps guest FPU state in fxsave format" },
 	{ X86_FEATURE_TSC, "tsc", "guest time is derived from the host TSC" },
 	{ X86_FEATURE_PAE, "pae", "shadow page tables are PAE page tables" },
+	{ X86_FEATURE_SEP, "sep",
+	  "the exit path keeps the host CR3 in MSR_IA32_SYSENTER_ESP" },
 };
 
 /* Returns the index of the first missing feature on this CPU, or -1. */
@@ -154,6 +156,7 @@ static int lite_vcpu_create(struct kvm_vcpu *vcpu)
 		free_page((unsigned long)lite->pd3);
 		return -ENOMEM;
 	}
+	lite->pd3_stale = true;
 	return 0;
 }
 
@@ -198,25 +201,31 @@ static void lite_vcpu_load(struct kvm_vcpu *vcpu, int cpu)
  * ring 3 that would be the host kernel.  Zero it (sysenter then faults)
  * before the first entry, and give the host its value back whenever the
  * vCPU thread leaves the CPU or returns to user space: both go through
- * vcpu_put first.
+ * vcpu_put first.  With CS zero, MSR_IA32_SYSENTER_ESP means nothing to
+ * the CPU, and no guest can read it: the exit path finds the host's CR3
+ * there (run.c).
  */
 static void lite_vcpu_put(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_lite *lite = to_lite(vcpu);
 
-	if (lite->sysenter_cs_zeroed) {
+	if (lite->sysenter_msrs_ours) {
+		wrmsr(MSR_IA32_SYSENTER_ESP, lite->host_sysenter_esp, 0);
 		wrmsr(MSR_IA32_SYSENTER_CS, current->thread.sysenter_cs, 0);
-		lite->sysenter_cs_zeroed = false;
+		lite->sysenter_msrs_ours = false;
 	}
 }
 
 static void lite_prepare_switch_to_guest(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_lite *lite = to_lite(vcpu);
+	u32 high;
 
-	if (boot_cpu_has(X86_FEATURE_SEP) && !lite->sysenter_cs_zeroed) {
+	if (!lite->sysenter_msrs_ours) {
+		rdmsr(MSR_IA32_SYSENTER_ESP, lite->host_sysenter_esp, high);
 		wrmsr(MSR_IA32_SYSENTER_CS, 0, 0);
-		lite->sysenter_cs_zeroed = true;
+		lite->host_cr3_msr = 0;		/* run.c writes it */
+		lite->sysenter_msrs_ours = true;
 	}
 }
 
@@ -230,12 +239,14 @@ static void lite_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
 }
 
 /*
- * TLB flushes cost nothing extra: every entry loads a fresh copy of the
- * guest's page-table root into CR3, and with global pages off that
- * flushes everything the guest could have cached.
+ * Every entry loads CR3, and with global pages off that flushes all the
+ * guest could have cached.  What a flush must still do is refresh our
+ * copy of KVM's top page directory (run.c): KVM flushes after every
+ * change to an entry that was present.
  */
 static void lite_flush_tlb(struct kvm_vcpu *vcpu)
 {
+	to_lite(vcpu)->pd3_stale = true;
 }
 
 static void lite_flush_tlb_gva(struct kvm_vcpu *vcpu, gva_t addr)
@@ -247,6 +258,7 @@ static void lite_flush_tlb_gva(struct kvm_vcpu *vcpu, gva_t addr)
 static void lite_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root_hpa,
 			      int root_level)
 {
+	lite_flush_tlb(vcpu);
 }
 
 /* Once per KVM_RUN: pick up a GDT changed by KVM_SET_SREGS and co. */

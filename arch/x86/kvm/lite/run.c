@@ -188,29 +188,49 @@ static bool lite_state_is_native(struct vcpu_lite *lite)
  * KVM built a PAE root (four entries) for this vCPU.  The guest runs on a
  * private copy: the first three entries as they are, the fourth pointing
  * at a copy of KVM's top page directory with the hole's slot replaced.
- * Copying at every entry is what keeps this correct: KVM changes its
- * shadow tables only while no vCPU of the VM is in the guest (a remote
- * TLB flush kicks them all out), just as a real CPU's paging-structure
- * caches are only trusted until the next flush.
+ *
+ * The copy is only as fresh as a real CPU's paging-structure caches need
+ * to be.  An entry KVM changes or removes is always followed by a TLB
+ * flush request (lite_flush_tlb() marks the copy stale) before any vCPU
+ * enters again, and a new root is a new directory.  An entry KVM fills
+ * in needs no flush: the copy lacks it, the guest faults there, and after
+ * that fault (lite_pd3_refresh()) it is in.  Copying 4 KB at every entry
+ * instead would cost most of an exit under TCG.
  */
 static int lite_build_guest_cr3(struct vcpu_lite *lite, int cpu)
 {
 	struct kvm_mmu *mmu = lite->vcpu.arch.mmu;
 	unsigned int hole_pde = (lite_hole >> PMD_SHIFT) & (PTRS_PER_PMD - 1);
 	u64 *root = mmu->pae_root;
+	phys_addr_t src;
 
 	if (!root || mmu->root.hpa != __pa(root))
 		return -EINVAL;
 
 	memcpy(lite->pdpt, root, 3 * sizeof(u64));
-	if (root[3] & _PAGE_PRESENT)
-		memcpy(lite->pd3, __va((phys_addr_t)(root[3] & PTE_PFN_MASK)),
-		       PAGE_SIZE);
-	else
-		memset(lite->pd3, 0, PAGE_SIZE);
+	src = root[3] & _PAGE_PRESENT ? root[3] & PTE_PFN_MASK : 0;
+	if (lite->pd3_stale || src != lite->pd3_src) {
+		if (src)
+			memcpy(lite->pd3, __va(src), PAGE_SIZE);
+		else
+			memset(lite->pd3, 0, PAGE_SIZE);
+		lite->pd3_src = src;
+		lite->pd3_stale = false;
+	}
 	lite->pd3[hole_pde] = lite_guest_hole_pde(cpu);
 	lite->pdpt[3] = __pa(lite->pd3) | _PAGE_PRESENT;
 	return 0;
+}
+
+/* After a page fault at @addr: KVM may have filled in its directory entry. */
+void lite_pd3_refresh(struct vcpu_lite *lite, unsigned long addr)
+{
+	unsigned int i = (addr >> PMD_SHIFT) & (PTRS_PER_PMD - 1);
+
+	if (addr >> 30 != 3 || !lite->pd3_src ||
+	    addr - lite_hole < LITE_HOLE_SIZE)
+		return;
+	lite->pd3[i] = READ_ONCE(((u64 *)__va(lite->pd3_src))[i]);
 }
 
 /* --------------------------------------------------- in and out of A, B */
@@ -348,11 +368,27 @@ static void lite_save_guest_state(struct vcpu_lite *lite, struct lite_regs *r)
 
 /* ------------------------------------------------------ the round trip */
 
-static void lite_save_host_state(struct lite_cpu_pages *p, int cpu)
+/*
+ * The exit path must load the host's CR3 before it can reach page C,
+ * which no guest page table maps; it reads it from MSR_IA32_SYSENTER_ESP,
+ * which the guest cannot read and the CPU ignores while SYSENTER_CS is
+ * zero (lite_prepare_switch_to_guest()).  One CR3 load per exit, and a
+ * host page-table address the guest never sees.
+ */
+static void lite_stash_host_cr3(struct vcpu_lite *lite, u32 cr3)
+{
+	if (lite->host_cr3_msr != cr3) {
+		wrmsr(MSR_IA32_SYSENTER_ESP, cr3, 0);
+		lite->host_cr3_msr = cr3;
+	}
+}
+
+static void lite_save_host_state(struct vcpu_lite *lite,
+				 struct lite_cpu_pages *p, int cpu)
 {
 	struct lite_page_c *c = &p->c;
 
-	c->host_cr3 = __read_cr3();
+	lite_stash_host_cr3(lite, __read_cr3());
 	native_store_gdt(&c->host_gdt_ro);
 	c->host_gdt_rw.size = c->host_gdt_ro.size;
 	c->host_gdt_rw.address = (unsigned long)get_cpu_gdt_rw(cpu);
@@ -421,7 +457,7 @@ enum exit_fastpath_completion lite_vcpu_run(struct kvm_vcpu *vcpu,
 	}
 
 	lite_load_guest_state(lite, p);
-	lite_save_host_state(p, cpu);
+	lite_save_host_state(lite, p, cpu);
 	p->b.nmi_pending = 0;
 
 	trace_kvm_entry(vcpu, run_flags & KVM_RUN_FORCE_IMMEDIATE_EXIT);

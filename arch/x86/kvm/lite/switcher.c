@@ -23,7 +23,6 @@
 
 unsigned long lite_hole;			/* LDT_BASE_ADDR, set at load */
 static pte_t *lite_host_pt;		/* the hole, as the host maps it */
-static pgd_t *lite_switcher_pgd;	/* kernel half only, see below */
 static pte_t **lite_guest_pt;		/* per CPU: the hole a guest sees */
 static struct page *lite_text_page;
 static struct page **lite_cpu_page;	/* LITE_PAGES_PER_CPU per CPU */
@@ -104,21 +103,6 @@ static void lite_set_tss_desc(struct desc_struct *d,
 			      sizeof(*tss) - 1);
 }
 
-/*
- * The first page table the exit path loads, before it can trust anything
- * it reads: it must map the hole, and it is readable by the guest (its
- * address sits in page B), so it is ours, not a host process's.  It holds
- * only the kernel's half of the address space, shared with every process.
- */
-static void lite_init_switcher_pgd(void)
-{
-	unsigned int i;
-
-	for (i = pgd_index(PAGE_OFFSET); i < PTRS_PER_PGD; i++)
-		lite_switcher_pgd[i] = *pgd_offset(current->active_mm,
-						   i * PGDIR_SIZE);
-}
-
 /* Gate @v of a CPU's IDT leads to the switcher's stub for @v. */
 void lite_set_stub_gate(struct lite_cpu_pages *p, unsigned int v)
 {
@@ -150,7 +134,6 @@ static void lite_init_cpu_tables(int cpu)
 	b->tss.sp0 = (unsigned long)(&p->a.regs + 1);
 	/* No I/O bitmap: every in/out from the guest faults. */
 	b->tss.io_bitmap_base = IO_BITMAP_OFFSET_INVALID;
-	b->switcher_cr3 = __pa(lite_switcher_pgd);
 	lite_set_switcher_gdt_entries(b->gdt, &b->tss);
 }
 
@@ -199,7 +182,6 @@ static void lite_free_pages(void)
 			free_page((unsigned long)lite_guest_pt[i]);
 	kfree(lite_guest_pt);
 	free_page((unsigned long)lite_host_pt);
-	free_page((unsigned long)lite_switcher_pgd);
 	if (lite_text_page)
 		__free_page(lite_text_page);
 }
@@ -210,12 +192,11 @@ static int lite_alloc_pages(void)
 
 	lite_text_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	lite_host_pt = (pte_t *)get_zeroed_page(GFP_KERNEL);
-	lite_switcher_pgd = (pgd_t *)get_zeroed_page(GFP_KERNEL);
 	lite_guest_pt = kcalloc(nr_cpu_ids, sizeof(*lite_guest_pt), GFP_KERNEL);
 	lite_cpu_page = kcalloc(nr_cpu_ids * LITE_PAGES_PER_CPU,
 				sizeof(*lite_cpu_page), GFP_KERNEL);
-	if (!lite_text_page || !lite_host_pt || !lite_switcher_pgd ||
-	    !lite_guest_pt || !lite_cpu_page)
+	if (!lite_text_page || !lite_host_pt || !lite_guest_pt ||
+	    !lite_cpu_page)
 		return -ENOMEM;
 	for (i = 0; i < nr_cpu_ids; i++) {
 		lite_guest_pt[i] = (pte_t *)get_zeroed_page(GFP_KERNEL);
@@ -283,7 +264,6 @@ int lite_switcher_init(void)
 	/* A non-present entry is never cached: no flush needed to add it. */
 	set_pmd(lite_hole_pmd(), __pmd(__pa(lite_host_pt) | _KERNPG_TABLE));
 
-	lite_init_switcher_pgd();
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
 		lite_init_cpu_tables(cpu);
 	lite_set_host_gdt_entries(true);

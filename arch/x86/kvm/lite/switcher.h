@@ -73,15 +73,12 @@ struct lite_page_b {
 	u16 pad0;
 	struct desc_ptr idt_desc;
 	u16 pad1;
-	/* A page table every host context maps the hole in: init_mm's. */
-	u32 switcher_cr3;
 	/* Set by the NMI stub (with CR0.WP briefly off) inside the switch. */
 	u32 nmi_pending;
 } __aligned(PAGE_SIZE);
 
 /* Page C: host state, in a page no guest page table ever maps. */
 struct lite_page_c {
-	u32 host_cr3;
 	u32 host_sp;
 	struct desc_ptr host_gdt_rw;	/* writable alias: ltr sets "busy" */
 	u16 pad0;

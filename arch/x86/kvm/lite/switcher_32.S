@@ -21,6 +21,7 @@
 #include <asm/page_types.h>
 #include <asm/processor-flags.h>
 #include <asm/segment.h>
+#include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
 #include "switcher.h"
 #include "lite-asm-offsets.h"
@@ -71,10 +72,10 @@ SYM_INNER_LABEL(lite_switch_to_guest, SYM_L_GLOBAL)
  * Out of the guest.  The CPU switched to LITE_DS:TSS.esp0 (the end of
  * page A) and pushed the guest's SS, ESP, EFLAGS, CS, EIP; the stub added
  * the error code and vector.  Save the rest, then restore the host:
- * CR3 first (via init_mm's page table, the only one both the hole and
- * page C are mapped in without trusting the guest), then the GDT and TR,
- * the stack, and last the IDT, so that until the host can take its own
- * interrupts ours still catch them.
+ * CR3 first, from MSR_IA32_SYSENTER_ESP (nothing in guest-visible memory
+ * can be trusted, and page C is not mapped yet; run.c explains), then the
+ * GDT and TR, the stack, and last the IDT, so that until the host can
+ * take its own interrupts ours still catch them.
  */
 exit_common:
 	pushl	%es
@@ -92,6 +93,11 @@ exit_common:
 	movl	%eax, %ds
 	movl	%eax, %es
 
+	movl	%cr2, %ebx
+	movl	$MSR_IA32_SYSENTER_ESP, %ecx
+	rdmsr
+	movl	%eax, %cr3
+
 	/*
 	 * Which CPU's pages?  The stack is inside page A; normally at the
 	 * frame, but a fault while switch_to_guest popped the guest's
@@ -99,14 +105,8 @@ exit_common:
 	 */
 	movl	%esp, %eax
 	andl	$PAGE_MASK, %eax
-
-	movl	LITE_B_switcher_cr3(%eax), %edx
-	movl	%edx, %cr3
-	movl	%cr2, %edx
-	movl	%edx, LITE_C_cr2(%eax)
+	movl	%ebx, LITE_C_cr2(%eax)
 	movl	%esp, LITE_C_exit_sp(%eax)
-	movl	LITE_C_host_cr3(%eax), %edx
-	movl	%edx, %cr3
 
 	/* The host TSS is still marked busy: clear it in the writable GDT. */
 	lgdt	LITE_C_host_gdt_rw(%eax)
