@@ -236,6 +236,20 @@ static inline void sgdt(struct desc_ptr *p)
 	asm volatile("sgdt %0" : "=m"(*p));
 }
 
+/*
+ * Page B of the host CPU the vCPU runs on: the GDT sgdt shows lives
+ * there.  Another CPU's page B is not mapped for us, and a vCPU may move
+ * at any exit: a test that touches the page retries while it finds it
+ * not present.
+ */
+static inline u32 this_cpu_page_b(void)
+{
+	struct desc_ptr d;
+
+	sgdt(&d);
+	return d.base & ~0xfff;
+}
+
 static inline void lgdt(const struct desc_ptr *p)
 {
 	asm volatile("lgdt %0" : : "m"(*p) : "memory");
