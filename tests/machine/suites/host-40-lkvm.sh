@@ -237,7 +237,7 @@ run_lkvm run -k stub.bz -m 64 -d disk.img --rng -i nonote.bz \
 expect "the stub guest boots at 1 MB in protected mode" out \
 	'^stub: hello from the stub guest'
 expect "the kernel command line names the console and virtio-mmio devices, then -p" out \
-	'^stub: cmdline: console=ttyS0 earlyprintk=serial virtio_mmio.device=0x200@0xd0000000:5 virtio_mmio.device=0x200@0xd0000200:6 stub.action=poweroff foo=bar$'
+	'^stub: cmdline: console=ttyS0 earlyprintk=serial noreplace-smp virtio_mmio.device=0x200@0xd0000000:5 virtio_mmio.device=0x200@0xd0000200:6 stub.action=poweroff foo=bar$'
 expect "boot_params carry HdrS, subarch, loader type, e820, MP table" out \
 	'^stub: MP table checksums ok'
 no_failures "every check of the stub passes"
@@ -302,7 +302,7 @@ expect "stdin (a file) reaches the guest through virtio-console" out \
 
 run_lkvm run -k stub.bz --console virtio
 expect "--console virtio: console=hvc0 on the command line" out \
-	'^stub: cmdline: console=hvc0 virtio_mmio.device=0x200@0xd0000000:5$'
+	'^stub: cmdline: console=hvc0 noreplace-smp virtio_mmio.device=0x200@0xd0000000:5$'
 expect "--console virtio: virtio-console output reaches stdout" out \
 	'^stub: hello through virtio-console$'
 stub_ended "the stub guest with a virtio console"
