@@ -142,7 +142,7 @@ $(B)/lkvm-tests/stub.bin: tests/lkvm/stub.c tests/lkvm/stub.lds $(KERNEL_STAMP)
 
 initramfs: $(INITRAMFS)
 $(INITRAMFS): $(KERNEL_STAMP) $(TEST_PROGS) $(GUEST_IMAGES) $(LKVM_FILES) \
-	      scripts/kvm-lite/mkinitramfs.sh \
+	      scripts/kvm-lite/mkinitramfs.sh scripts/kvm-lite/initramfs-lib.sh \
 	      $(shell find tests/machine -type f) | deps
 	@scripts/kvm-lite/mkinitramfs.sh $(B) $@ $(TEST_PROGS) $(GUEST_IMAGES) \
 		$(LKVM_FILES)
@@ -166,7 +166,8 @@ $(BENCH_QEMU): | deps
 	@scripts/kvm-lite/deps.sh $(B) bench
 
 $(BENCH_INITRAMFS): $(INITRAMFS) $(BENCH_QEMU) $(BENCH_PROGS) \
-		    scripts/kvm-lite/mkbenchinitramfs.sh
+		    scripts/kvm-lite/mkbenchinitramfs.sh \
+		    scripts/kvm-lite/initramfs-lib.sh
 	@scripts/kvm-lite/mkbenchinitramfs.sh $(B) $@ $(INITRAMFS) $(BENCH_PROGS)
 
 # Costs of the guest beside the host's and beside a nested QEMU TCG

@@ -16,6 +16,8 @@
 # /opt/qemu/qemu-system-i386 sets the library and module paths.
 set -euo pipefail
 
+. "$(dirname "$0")/initramfs-lib.sh"
+
 build=$1
 out=$2
 base=$3
@@ -69,13 +71,6 @@ cat > "$q/qemu-system-i386" <<'EOF'
 LD_LIBRARY_PATH=/opt/qemu/lib QEMU_MODULE_DIR=/opt/qemu/lib/qemu exec /opt/qemu/bin/qemu-system-i386 "$@"
 EOF
 chmod +x "$q/qemu-system-i386"
-for prog in "$@"; do
-	cp "$prog" "$root/tests/bin/"
-done
-chmod -R a+rX "$root"
-
-echo "  CPIO    $out"
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --quiet --reproducible) | gzip -1 > "$out.tmp"
+pack_initramfs "$root" "$out" "$@"
 cat "$base" "$out.tmp" > "$out"
 rm "$out.tmp"

@@ -8,6 +8,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/scripts/kvm-lite/initramfs-lib.sh"
 build=$1
 out=$2
 shift 2
@@ -41,12 +42,5 @@ make -s -C "$build/linux" O="$build/kbuild" ARCH=i386 \
 cp "$top/tests/machine/init" "$root/init"
 cp -r "$top/tests/machine/rootfs/." "$root/"
 cp "$top"/tests/machine/suites/*.sh "$root/tests/"
-for prog in "$@"; do
-	cp "$prog" "$root/tests/bin/"
-done
-chmod -R a+rX "$root"
-
-echo "  CPIO    $out"
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --quiet --reproducible) | gzip -1 > "$out.tmp"
+pack_initramfs "$root" "$out" "$@"
 mv "$out.tmp" "$out"
