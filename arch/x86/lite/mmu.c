@@ -19,10 +19,11 @@
  *  - a queue of one: a single store traps at most once, as the hypercall
  *    would, and usually not at all.
  *
- * The queue is only ever touched in process context with the page-table
- * lock held or, for kernel mappings, by a task that leaves lazy mode
- * before it can be switched out (start_context_switch below).  Interrupt
- * handlers never queue (nor enter or leave the mode).  The guest is uniprocessor (see boot.c), so the
+ * The queue is only ever touched in process context, with preemption
+ * off while it is: a task switched out in lazy mode (possible when it
+ * updates kernel mappings without a lock) flushes it first and takes the
+ * mode along (start_context_switch below).  Interrupt handlers never
+ * queue (nor enter or leave the mode).  The guest is uniprocessor (see boot.c), so the
  * state is plain global variables.
  */
 #include <linux/init.h>
@@ -121,6 +122,7 @@ static void kvm_lite_mmu_flush_queue(void)
 {
 	long ret;
 
+	preempt_disable();
 	if (mmu_queued == 1) {
 		kvm_lite_mmu_op_native(&mmu_queue[0]);
 	} else if (mmu_queued) {
@@ -133,6 +135,7 @@ static void kvm_lite_mmu_flush_queue(void)
 			      ret);
 	}
 	mmu_queued = 0;
+	preempt_enable();
 }
 
 static bool kvm_lite_mmu_batching(void)
@@ -140,10 +143,15 @@ static bool kvm_lite_mmu_batching(void)
 	return mmu_lazy && in_task();
 }
 
+/*
+ * A task switch flushes the queue (kvm_lite_start_context_switch()):
+ * never in the middle of adding to it or sending it.
+ */
 static void kvm_lite_mmu_queue(u32 op, u64 addr, u64 val)
 {
 	struct kvm_lite_mmu_op *q;
 
+	preempt_disable();
 	if (mmu_queued == ARRAY_SIZE(mmu_queue))
 		kvm_lite_mmu_flush_queue();
 	q = &mmu_queue[mmu_queued++];
@@ -151,6 +159,7 @@ static void kvm_lite_mmu_queue(u32 op, u64 addr, u64 val)
 	q->reserved = 0;
 	q->addr = addr;
 	q->val = val;
+	preempt_enable();
 }
 
 static void kvm_lite_set_pte(pte_t *ptep, pte_t pte)
