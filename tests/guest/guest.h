@@ -236,20 +236,6 @@ static inline void sgdt(struct desc_ptr *p)
 	asm volatile("sgdt %0" : "=m"(*p));
 }
 
-/*
- * Page B of the host CPU the vCPU runs on: the GDT sgdt shows lives
- * there.  Another CPU's page B is not mapped for us, and a vCPU may move
- * at any exit: a test that touches the page retries while it finds it
- * not present.
- */
-static inline u32 this_cpu_page_b(void)
-{
-	struct desc_ptr d;
-
-	sgdt(&d);
-	return d.base & ~0xfff;
-}
-
 static inline void lgdt(const struct desc_ptr *p)
 {
 	asm volatile("lgdt %0" : : "m"(*p) : "memory");
@@ -288,6 +274,7 @@ void clear_gate(int vector);
 void expect(const char *ending);
 int harness(struct harness_req *r);
 u32 hole_base(void);
+u32 fault_on_this_cpu_page_b(void (*access)(u32 addr), u32 *traps);
 void fixup_hook(struct trap_frame *f);
 u32 enter_user(void (*fn)(void), u32 user_esp);
 void leave_user(struct trap_frame *f, u32 value);

@@ -112,6 +112,30 @@ u32 hole_base(void)
 	return gdtr.base & ~(HOLE_SIZE - 1);
 }
 
+/*
+ * Make @access, which must fault, at page B of the host CPU the vCPU
+ * runs on (the GDT sgdt shows lives there).  Another CPU's page B is not
+ * mapped for us, and a vCPU may move to another CPU at any exit, so this
+ * retries while the fault says "not present".  Returns the address; the
+ * fault is in last_error and its trap count in @traps.
+ */
+u32 fault_on_this_cpu_page_b(void (*access)(u32 addr), u32 *traps)
+{
+	struct desc_ptr gdtr;
+	u32 addr = 0, before, try;
+
+	for (try = 0; try < 5; try++) {
+		sgdt(&gdtr);
+		addr = gdtr.base & ~0xfff;
+		before = trap_count;
+		access(addr);
+		*traps = trap_count - before;
+		if (last_error & 1)
+			break;
+	}
+	return addr;
+}
+
 volatile u32 fixup_eip;
 
 void fixup_hook(struct trap_frame *f)

@@ -74,20 +74,17 @@ static void expect_pf(u32 addr, int write, u32 want_err, const char *what)
 	      (pf_error & 7) == want_err, what);
 }
 
-/* A write to this CPU's page B (see this_cpu_page_b()) must be P|W. */
+static void write_access(u32 addr)
+{
+	access(addr, 1);
+}
+
+/* A write to this CPU's page B must be P|W. */
 static void expect_pf_page_b_write(const char *what)
 {
-	u32 before, addr, try;
+	u32 traps, addr = fault_on_this_cpu_page_b(write_access, &traps);
 
-	for (try = 0; try < 5; try++) {
-		addr = this_cpu_page_b();
-		before = pf_count;
-		access(addr, 1);
-		if (pf_error & 1)
-			break;
-	}
-	check(pf_count == before + 1 && pf_cr2 == addr &&
-	      (pf_error & 7) == 3, what);
+	check(traps == 1 && pf_cr2 == addr && (pf_error & 7) == 3, what);
 }
 
 static int own_page_intact(void)

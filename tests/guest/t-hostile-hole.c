@@ -33,6 +33,11 @@ static void access(u32 addr, int write)
 			     "1:" : : "r"(addr) : "eax", "memory");
 }
 
+static void write_access(u32 addr)
+{
+	access(addr, 1);
+}
+
 static void expect_pf(u32 addr, int write, u32 want_err, const char *what)
 {
 	u32 before = trap_count;
@@ -47,7 +52,7 @@ int guest_main(void)
 {
 	u32 hole = hole_base(), gdt;
 	struct desc_ptr gdtr;
-	u32 ebx, before, try;
+	u32 ebx, traps;
 
 	set_gate(13, trap_entry_13, 0);
 	set_gate(14, trap_entry_14, 0);
@@ -58,15 +63,9 @@ int guest_main(void)
 	check(hole >= 0xc0000000, "sgdt shows a GDT in the hole at the top");
 
 	expect_pf(hole, 1, 3, "writing the switcher text faults");
-	for (try = 0; try < 5; try++) {
-		gdt = this_cpu_page_b();
-		before = trap_count;
-		access(gdt, 1);
-		if (last_error & 1)
-			break;
-	}
-	check(trap_count == before + 1 && last_vector == 14 &&
-	      read_cr2() == gdt && (last_error & 7) == 3,
+	gdt = fault_on_this_cpu_page_b(write_access, &traps);
+	check(traps == 1 && last_vector == 14 && read_cr2() == gdt &&
+	      (last_error & 7) == 3,
 	      "writing the GDT the CPU uses faults (P|W)");
 	/* Page C follows page B of the same CPU: never mapped for us. */
 	expect_pf((gdt & ~0xfff) + 0x1000, 0, 0,
