@@ -136,6 +136,42 @@ u32 fault_on_this_cpu_page_b(void (*access)(u32 addr), u32 *traps)
 	return addr;
 }
 
+/*
+ * Copy @len bytes to page A of the host CPU the vCPU runs on: the page
+ * below the GDT sgdt shows, where the CPU pushes the guest's exit frame.
+ * A vCPU that moved to another CPU between the sgdt and the copy faults
+ * on a page not mapped for it, so this starts again; the caller's trap
+ * hook is kept out of the way meanwhile.  Returns page A's address, or 0
+ * when every try faulted.
+ */
+u32 copy_to_this_cpu_page_a(const void *src, u32 len)
+{
+	void (*hook)(struct trap_frame *f) = trap_hook;
+	struct desc_ptr gdtr;
+	u32 a = 0, before, try, n;
+	const void *from;
+	void *to;
+
+	trap_hook = 0;
+	for (try = 0; try < 5; try++) {
+		sgdt(&gdtr);
+		a = (gdtr.base & ~0xfff) - 0x1000;
+		before = trap_count;
+		from = src;
+		to = (void *)a;
+		n = len;
+		asm volatile("movl $1f, trap_resume\n\t"
+			     "rep movsb\n"
+			     "1:\tmovl $0, trap_resume"
+			     : "+S"(from), "+D"(to), "+c"(n) : : "memory");
+		if (trap_count == before)
+			break;
+		a = 0;
+	}
+	trap_hook = hook;
+	return a;
+}
+
 volatile u32 fixup_eip;
 
 void fixup_hook(struct trap_frame *f)

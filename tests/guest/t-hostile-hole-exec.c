@@ -85,15 +85,12 @@ static const u8 page_a_code[] = {
  */
 static int run_in_page_a(void)
 {
-	struct desc_ptr gdtr;
-	u32 eax = 0, cs = 0, try, i;
-	u8 *a;
+	u32 eax = 0, cs = 0, try, a;
 
 	for (try = 0; try < 5 && eax != 0x1234abcd; try++) {
-		sgdt(&gdtr);
-		a = (u8 *)((gdtr.base & ~0xfff) - 0x1000);
-		for (i = 0; i < sizeof(page_a_code); i++)
-			a[i] = page_a_code[i];
+		a = copy_to_this_cpu_page_a(page_a_code, sizeof(page_a_code));
+		if (!a)
+			continue;
 		asm volatile("movl $1f, %%ebx\n\t"
 			     "movl $1f, fixup_eip\n\t"
 			     "jmp *%2\n"

@@ -11,6 +11,8 @@
 
 #define HOLE_SIZE	0x200000
 
+static u32 scribble[1024];
+
 /* Resume after a fault at the label the attempt set up. */
 volatile u32 resume_at;
 
@@ -52,7 +54,7 @@ int guest_main(void)
 {
 	u32 hole = hole_base(), gdt;
 	struct desc_ptr gdtr;
-	u32 ebx, traps;
+	u32 ebx, traps, i;
 
 	set_gate(13, trap_entry_13, 0);
 	set_gate(14, trap_entry_14, 0);
@@ -78,13 +80,10 @@ int guest_main(void)
 	 * scribble over it, then exit to the host and back.  Nothing the
 	 * host trusts lives there, and our registers must survive.
 	 */
-	{
-		volatile u32 *a = (volatile u32 *)((gdt & ~0xfff) - 0x1000);
-		int i;
-
-		for (i = 0; i < 1024; i++)
-			a[i] = 0xffffffff;
-	}
+	for (i = 0; i < 1024; i++)
+		scribble[i] = 0xffffffff;
+	check(copy_to_this_cpu_page_a(scribble, sizeof(scribble)),
+	      "our register frame's page is writable");
 	asm volatile("movl $0x1234abcd, %%ebx\n\t"
 		     "outl %%eax, %1\n\t"
 		     "movl %%ebx, %0"

@@ -57,3 +57,26 @@ check "a VM killed while its vCPU spins in the guest leaves the host fine" \
 	killed_mid_run t-hostile-cli-loop.bin
 check "a VM killed while its two vCPUs spin in the guest leaves the host fine" \
 	killed_mid_run --vcpus 2 t-hostile-cli-loop.bin
+
+# The hole guests again, beside a CPU hog: with two CPUs their vCPUs now
+# move between host CPUs, and each CPU has its own pages in the hole.
+# What the guest finds through sgdt must stay that CPU's, at every exit.
+hole_rounds() {
+	(while [ ! -e /tmp/hog.done ]; do :; done) &
+	hog=$!
+	rounds=0 bad=0
+	while [ $rounds -lt 10 ]; do
+		/tests/bin/run-guests t-hostile-hole.bin \
+			t-hostile-hole-exec.bin t-hostile-hole-map.bin \
+			> /tmp/hole.out 2>&1
+		grep -q '^not ok' /tmp/hole.out && bad=$((bad + 1)) &&
+			grep '^not ok' /tmp/hole.out | sed 's/^/#   /' | head -5
+		rounds=$((rounds + 1))
+	done
+	touch /tmp/hog.done
+	wait "$hog"
+	rm -f /tmp/hog.done
+	[ $bad = 0 ]
+}
+check "the hole guests, 10 rounds beside a CPU hog: every check holds" \
+	hole_rounds
