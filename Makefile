@@ -68,7 +68,7 @@ UNIT_PROGS	:= $(patsubst tests/unit/%.c,$(B)/unit/%, \
 
 MACHINE		:= tests/run-machine
 
-.PHONY: all deps kernel tests lkvm initramfs unit check run bench clean
+.PHONY: all deps kernel tests lkvm initramfs unit check run bench profile clean
 all: initramfs
 
 deps:
@@ -180,6 +180,21 @@ bench: $(BENCH_INITRAMFS)
 	grep '^#\|^not ok' $(B)/bench.log; \
 	echo "$$(grep -c '^ok ' $(B)/bench.log) passed, $$(grep -c '^not ok ' $(B)/bench.log) failed"; \
 	! grep -q '^not ok ' $(B)/bench.log
+
+# Where the test machine's time goes while a kvm-lite guest runs one
+# workload: PROFILE=WORKLOAD:ARGS (default forkexec:5000, see
+# tests/bench/guest-bench.c), sampled through QEMU's gdbstub on port
+# 1234 (scripts/kvm-lite/gdbprof.py).  Prints the hottest functions by
+# ring: 0 host (and switcher), 1 guest kernel, 3 user space.
+PROFILE		?= forkexec:5000
+profile: $(BENCH_INITRAMFS)
+	@rm -f $(B)/machine-profile.log
+	@QEMU_EXTRA="-s" $(MACHINE) --suite profile --label profile \
+		--mem 1024 --timeout 1800 --initrd $(BENCH_INITRAMFS) \
+		--append "kvmlite.profile=$(PROFILE)" $(B) > $(B)/profile.out & \
+	scripts/kvm-lite/gdbprof.py --log $(B)/machine-profile.log \
+		--start PROFILE-START --stop PROFILE-STOP $(B)/kbuild/vmlinux; \
+	status=$$?; wait; cat $(B)/profile.out; exit $$status
 
 clean:
 	rm -rf $(B)
