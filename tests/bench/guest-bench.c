@@ -14,6 +14,8 @@
  *   guest-bench cpu N              N rounds of an integer hash, no system call
  *   guest-bench all DIV            all of them (and getppid by int $0x80),
  *                                  best of five, counts / DIV
+ *   guest-bench exits              all of them once, between markers for
+ *                                  counting exits (see bench_exits())
  *   guest-bench boot PATTERN CMD [ARG...]
  *                                  run CMD, pass its output through, and
  *                                  time the first PATTERN in its output
@@ -214,6 +216,46 @@ static void bench_all(unsigned long div)
 }
 
 /*
+ * Each workload once, between markers that the host side of 'make bench'
+ * reads as they come, to count the exits in between from KVM's
+ * statistics: "bench-begin NAME", a pause for the host to read the count
+ * (an idle guest hardly exits), the workload, then "bench-end NAME
+ * NS-PER-OPERATION TOTAL-NS ." (the dot takes the console's '\r').
+ */
+static double mark_begin(const char *name)
+{
+	printf("bench-begin %s\n", name);
+	fflush(stdout);
+	usleep(300000);
+	return now_ns();
+}
+
+static void mark_end(const char *name, double per_op_ns, double t0)
+{
+	printf("bench-end %s %.3f %.0f .\n", name, per_op_ns, now_ns() - t0);
+	fflush(stdout);
+	usleep(300000);
+}
+
+static void bench_exits(void)
+{
+	double t;
+
+	t = mark_begin("getppid");
+	mark_end("getppid", bench_getppid(400000), t);
+	t = mark_begin("getppid80");
+	mark_end("getppid80", bench_getppid_int80(400000), t);
+	t = mark_begin("forkexec");
+	mark_end("forkexec", bench_forkexec(60), t);
+	t = mark_begin("faults");
+	mark_end("faults", bench_faults(4, 8), t);
+	t = mark_begin("cpu");
+	mark_end("cpu", bench_cpu(100000000), t);
+	t = mark_begin("mprotect");
+	mark_end("mprotect", bench_mprotect(64, 200), t);
+}
+
+/*
  * Run a VMM and time how long its guest takes to print PATTERN on its
  * console, counting from just before the fork: the VMM's own start-up
  * is part of what a user waits for.  PATTERN is looked for anywhere in
@@ -301,12 +343,14 @@ int main(int argc, char **argv)
 		report(mode, bench_cpu(arg(argv, 2)));
 	else if (!strcmp(mode, "all") && argc == 3)
 		bench_all(arg(argv, 2));
+	else if (!strcmp(mode, "exits") && argc == 2)
+		bench_exits();
 	else if (!strcmp(mode, "boot") && argc >= 4)
 		return boot(argv[2], argv + 3);
 	else {
 		fprintf(stderr, "usage: guest-bench getppid N | forkexec N | "
 			"faults MB ROUNDS | mprotect PAGES ROUNDS | cpu N |\n"
-			"                   all DIV |\n"
+			"                   all DIV | exits |\n"
 			"                   boot PATTERN CMD [ARG...]\n");
 		return 2;
 	}
