@@ -292,6 +292,8 @@ static bool kvm_lite_apic_reg_is_pv(u32 reg)
 
 static void kvm_lite_apic_write(u32 reg, u32 v)
 {
+	if (kvm_lite_timer_write(reg, v))
+		return;
 	if (kvm_lite_apic_reg_is_pv(reg))
 		kvm_hypercall2(KVM_HC_LITE_APIC_WRITE, reg, v);
 	else
@@ -318,6 +320,7 @@ static void __init kvm_lite_apic_post_init(void)
 	if (kvm_hypercall2(KVM_HC_LITE_APIC_WRITE, APIC_TDCR,
 			   native_apic_mem_read(APIC_TDCR)))
 		return;
+	kvm_lite_timer_setup();
 	apic_update_callback(write, kvm_lite_apic_write);
 	if (wrmsr_safe(MSR_KVM_PV_EOI_EN,
 		       (u32)__pa(&kvm_lite_pv_eoi) | KVM_MSR_ENABLED, 0))

@@ -157,6 +157,12 @@
 #define KVM_LITE_MMU_FLUSH_TLB		3
 #define KVM_LITE_MMU_BATCH_MAX		64
 
+/*
+ * KVM_HC_LITE_TIMER_SYNC(): "take over the timer deadline I left in the
+ * vCPU page now" (see timer_deadline there).  Returns 0.
+ */
+#define KVM_HC_LITE_TIMER_SYNC		(KVM_HC_LITE_BASE + 10)
+
 #if !defined(__ASSEMBLY__) && !defined(__ASSEMBLER__)
 struct kvm_lite_mmu_op {
 	__u32 op;		/* KVM_LITE_MMU_* */
@@ -214,9 +220,30 @@ struct kvm_lite_vcpu_page {
 	__s32 tsc_shift;
 	__u64 tsc_timestamp;
 	__u64 system_time;
+
+	/*
+	 * The local APIC timer in one-shot mode without an exit per TMICT
+	 * write.  The guest stores the TSC value its timer is to fire at in
+	 * timer_deadline (0: stop it), then increments timer_seq.  At its
+	 * next exit the host writes TMICT with what is left until then (1
+	 * if nothing is), as the guest would have; in any other timer mode
+	 * it ignores them.  timer_check_by is the host's promise: it
+	 * will exit, and so take a deadline over, no later than
+	 * KVM_LITE_TIMER_SLACK_NS after this TSC value (0: no promise).  A
+	 * guest may rely on it only while its TSC is still below
+	 * timer_check_by, and for a deadline that is not earlier (or 0);
+	 * such a deadline fires at most that slack late.  Otherwise it
+	 * calls KVM_HC_LITE_TIMER_SYNC after the store.  Registering the
+	 * page zeroes all three.
+	 */
+	__u32 timer_seq;	/* guest */
+	__u32 timer_reserved;
+	__u64 timer_deadline;	/* guest */
+	__u64 timer_check_by;	/* host */
 };
 #endif
 
-#define KVM_LITE_VCPU_PAGE_VERSION	2
+#define KVM_LITE_VCPU_PAGE_VERSION	3
+#define KVM_LITE_TIMER_SLACK_NS		20000
 
 #endif /* _UAPI_LINUX_KVM_LITE_H */

@@ -190,6 +190,7 @@ u32 lite_get_interrupt_shadow(struct kvm_vcpu *vcpu)
 
 void lite_inject_irq(struct kvm_vcpu *vcpu, bool reinjected)
 {
+	lite_timer_delivering(to_lite(vcpu), vcpu->arch.interrupt.nr);
 	lite_vcpu_page_set_pending(to_lite(vcpu), false);
 	lite_deliver_or_shutdown(to_lite(vcpu), vcpu->arch.interrupt.nr,
 				 false, 0, 0);

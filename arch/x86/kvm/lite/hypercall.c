@@ -82,7 +82,7 @@ static long lite_hc_noirq_range(struct vcpu_lite *lite, u32 start, u32 end)
  * takes VT-x's APIC-write exits: the value lands in the register page,
  * then the register's write side effects run.
  */
-static long lite_hc_apic_write(struct kvm_vcpu *vcpu, u32 reg, u32 value)
+long lite_apic_write(struct kvm_vcpu *vcpu, u32 reg, u32 value)
 {
 	struct kvm_lapic *apic = vcpu->arch.apic;
 
@@ -160,7 +160,8 @@ int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
 	} else if (nr == KVM_HC_LITE_VCPU_PAGE) {
 		ret = lite_vcpu_page_register(lite, a0, a1);
 	} else if (nr == KVM_HC_LITE_IRQ_ENABLED ||
-		   nr == KVM_HC_LITE_RELOAD_GDT) {
+		   nr == KVM_HC_LITE_RELOAD_GDT ||
+		   nr == KVM_HC_LITE_TIMER_SYNC) {
 		/* The exit itself was the point (see lite_handle_exit()). */
 		ret = 0;
 	} else if (nr == KVM_HC_LITE_SET_STACK) {
@@ -168,7 +169,7 @@ int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len)
 	} else if (nr == KVM_HC_LITE_DIRECT_TRAP) {
 		ret = lite_hc_direct_trap(lite, a0, a1);
 	} else if (nr == KVM_HC_LITE_APIC_WRITE) {
-		ret = lite_hc_apic_write(vcpu, a0, a1);
+		ret = lite_apic_write(vcpu, a0, a1);
 	} else if (nr == KVM_HC_LITE_MMU_BATCH) {
 		ret = lite_hc_mmu_batch(vcpu, a0, a1);
 	} else if (nr == KVM_HC_LITE_NOIRQ_RANGE) {

@@ -100,6 +100,12 @@ struct vcpu_lite {
 	struct gfn_to_hva_cache page_ghc;
 	unsigned long time_updated;	/* jiffies of the last clock update */
 	int time_cpu;			/* the CPU whose TSC it was */
+
+	/* Timer deadlines left in the page (timer.c). */
+	u32 timer_seq;			/* timer_seq as last taken over */
+	u64 timer_armed;		/* deadline KVM's timer is set for */
+	u64 timer_last_fired;		/* the one before, once it fired */
+	struct hrtimer timer_pickup;	/* an exit we promised the guest */
 };
 
 static inline struct vcpu_lite *to_lite(struct kvm_vcpu *vcpu)
@@ -180,9 +186,17 @@ void lite_nmi_check_return(struct vcpu_lite *lite);
 /* mmu_batch.c */
 long lite_hc_mmu_batch(struct kvm_vcpu *vcpu, u32 gpa, u32 count);
 
+/* timer.c */
+void lite_timer_init(struct vcpu_lite *lite);
+void lite_timer_destroy(struct vcpu_lite *lite);
+void lite_timer_reset(struct vcpu_lite *lite);
+void lite_timer_sync(struct vcpu_lite *lite);
+void lite_timer_delivering(struct vcpu_lite *lite, u32 vector);
+
 /* hypercall.c */
 bool lite_is_lite_hypercall(unsigned long nr);
 int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len);
+long lite_apic_write(struct kvm_vcpu *vcpu, u32 reg, u32 value);
 
 /* events.c */
 

@@ -157,6 +157,7 @@ static int lite_vcpu_create(struct kvm_vcpu *vcpu)
 		return -ENOMEM;
 	}
 	lite->pd3_stale = true;
+	lite_timer_init(lite);
 	return 0;
 }
 
@@ -164,6 +165,7 @@ static void lite_vcpu_free(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_lite *lite = to_lite(vcpu);
 
+	lite_timer_destroy(lite);
 	free_page((unsigned long)lite->pdpt);
 	free_page((unsigned long)lite->pd3);
 }

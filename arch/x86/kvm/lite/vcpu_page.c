@@ -40,6 +40,7 @@ long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa, u32 flags)
 		lite->rflags &= ~X86_EFLAGS_IF;
 	lite->has_vcpu_page = false;
 	lite->kernel_rpl0 = false;
+	lite_timer_reset(lite);
 	if (!gpa)
 		return 0;
 	if ((gpa & ~PAGE_MASK) || (flags & ~KVM_LITE_VCPU_PAGE_KERNEL_RPL0))
@@ -176,7 +177,8 @@ void lite_vcpu_page_update_time(struct vcpu_lite *lite)
 	smp_wmb();	/* the odd version is visible before the fields */
 	kvm_write_guest_offset_cached(kvm, &lite->page_ghc, &t.tsc_to_ns_mul,
 				      LITE_VCPU_PAGE_FIELD(tsc_to_ns_mul),
-				      sizeof(t) -
+				      offsetofend(struct kvm_lite_vcpu_page,
+						  system_time) -
 				      LITE_VCPU_PAGE_FIELD(tsc_to_ns_mul));
 	smp_wmb();	/* the fields are whole before the even version */
 	lite_vcpu_page_write(lite, LITE_VCPU_PAGE_FIELD(time_version),
