@@ -9,7 +9,8 @@
  * makes this safe).  A ticking guest's next tick is almost always due
  * after the exit the host has promised, so a tick costs one exit, not
  * two.  /sys/module/kvm_lite_guest/parameters/timer_lazy_writes counts
- * the writes that needed no exit.
+ * the writes that needed no exit; kvm_lite_guest.lazy_timer=0 turns it
+ * off.
  */
 #include <linux/init.h>
 #include <linux/kvm_lite.h>
@@ -24,7 +25,9 @@
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "kvm_lite_guest."
 
+static bool lazy_timer = true;
 static unsigned int timer_lazy_writes;
+module_param(lazy_timer, bool, 0444);
 module_param(timer_lazy_writes, uint, 0444);
 
 static bool timer_page_ok;	/* the host knows the timer fields */
@@ -83,5 +86,5 @@ bool kvm_lite_timer_write(u32 reg, u32 v)
 
 void __init kvm_lite_timer_setup(void)
 {
-	timer_page_ok = kvm_lite_vcpu.version >= 3;
+	timer_page_ok = lazy_timer && kvm_lite_vcpu.version >= 3;
 }

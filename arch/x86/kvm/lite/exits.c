@@ -317,7 +317,6 @@ int lite_handle_exit(struct kvm_vcpu *vcpu,
 	int r;
 
 	lite_vcpu_page_sync(lite);
-	lite_timer_sync(lite);
 	lite_vcpu_page_maybe_update_time(lite);
 	lite_nmi_check_return(lite);
 	r = lite_dispatch_exit(vcpu, &lite->exit);

@@ -190,7 +190,7 @@ long lite_hc_mmu_batch(struct kvm_vcpu *vcpu, u32 gpa, u32 count);
 void lite_timer_init(struct vcpu_lite *lite);
 void lite_timer_destroy(struct vcpu_lite *lite);
 void lite_timer_reset(struct vcpu_lite *lite);
-void lite_timer_sync(struct vcpu_lite *lite);
+void lite_timer_sync(struct vcpu_lite *lite, u32 seq, u64 deadline);
 void lite_timer_delivering(struct vcpu_lite *lite, u32 vector);
 
 /* hypercall.c */

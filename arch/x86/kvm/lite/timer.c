@@ -147,28 +147,16 @@ static enum hrtimer_restart lite_timer_pickup_fn(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/* At every exit: take over a deadline the guest left in the page. */
-void lite_timer_sync(struct vcpu_lite *lite)
+/*
+ * At every exit, with the page's timer fields as just read: take over a
+ * deadline the guest left.  Nothing new: a promise that has come due
+ * simply lapses (the guest compares timer_check_by with its TSC too).
+ */
+void lite_timer_sync(struct vcpu_lite *lite, u32 seq, u64 deadline)
 {
-	struct kvm_vcpu *vcpu = &lite->vcpu;
-	struct {
-		u32 seq;
-		u32 reserved;
-		u64 deadline;
-	} t;
-
-	if (!lite->has_vcpu_page || !tsc_khz ||
-	    kvm_read_guest_offset_cached(vcpu->kvm, &lite->page_ghc, &t,
-					 LITE_TIMER_FIELD(timer_seq),
-					 sizeof(t)))
-		return;
-	/*
-	 * Nothing new: a promise that has come due simply lapses (the guest
-	 * compares timer_check_by with its TSC too).
-	 */
-	if (t.seq != lite->timer_seq) {
-		lite->timer_seq = t.seq;
-		lite_timer_apply(lite, t.deadline);
+	if (seq != lite->timer_seq && tsc_khz) {
+		lite->timer_seq = seq;
+		lite_timer_apply(lite, deadline);
 	}
 }
 

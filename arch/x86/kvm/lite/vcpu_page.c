@@ -63,21 +63,26 @@ long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa, u32 flags)
 
 /*
  * At every exit: what did the guest do to irq_enabled meanwhile?  If it
- * turned interrupts on, let KVM look for one to deliver.
+ * turned interrupts on, let KVM look for one to deliver.  And did it
+ * leave a timer deadline (timer.c)?
  */
 void lite_vcpu_page_sync(struct vcpu_lite *lite)
 {
-	u32 enabled;
+	struct kvm_lite_vcpu_page page;
+	unsigned int from = LITE_VCPU_PAGE_FIELD(irq_enabled);
+	unsigned int to = offsetofend(struct kvm_lite_vcpu_page,
+				      timer_deadline);
 
+	/* One read for both things the guest may have left us. */
 	if (!lite->has_vcpu_page ||
 	    kvm_read_guest_offset_cached(lite->vcpu.kvm, &lite->page_ghc,
-					 &enabled,
-					 LITE_VCPU_PAGE_FIELD(irq_enabled),
-					 sizeof(enabled)))
+					 (void *)&page + from, from,
+					 to - from))
 		return;
-	if (enabled && !lite->page_irq_enabled)
+	if (page.irq_enabled && !lite->page_irq_enabled)
 		kvm_make_request(KVM_REQ_EVENT, &lite->vcpu);
-	lite->page_irq_enabled = !!enabled;
+	lite->page_irq_enabled = !!page.irq_enabled;
+	lite_timer_sync(lite, page.timer_seq, page.timer_deadline);
 }
 
 /*
