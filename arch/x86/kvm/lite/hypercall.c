@@ -82,14 +82,20 @@ static long lite_hc_noirq_range(struct vcpu_lite *lite, u32 start, u32 end)
  * takes VT-x's APIC-write exits: the value lands in the register page,
  * then the register's write side effects run.
  */
+/* The in-kernel xAPIC page is there: enabled, not in x2APIC mode. */
+bool lite_xapic_enabled(struct kvm_vcpu *vcpu)
+{
+	return lapic_in_kernel(vcpu) &&
+	       (vcpu->arch.apic_base &
+		(MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)) ==
+	       MSR_IA32_APICBASE_ENABLE;
+}
+
 long lite_apic_write(struct kvm_vcpu *vcpu, u32 reg, u32 value)
 {
 	struct kvm_lapic *apic = vcpu->arch.apic;
 
-	/* The xAPIC page must be there: enabled, not in x2APIC mode. */
-	if (!lapic_in_kernel(vcpu) ||
-	    (vcpu->arch.apic_base & (MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)) !=
-	    MSR_IA32_APICBASE_ENABLE)
+	if (!lite_xapic_enabled(vcpu))
 		return -KVM_EOPNOTSUPP;
 	if (reg != APIC_EOI && reg != APIC_LVTT && reg != APIC_TMICT &&
 	    reg != APIC_TDCR)

@@ -173,6 +173,7 @@ int lite_handle_exit(struct kvm_vcpu *vcpu,
 		     enum exit_fastpath_completion exit_fastpath);
 
 /* vcpu_page.c */
+#define LITE_VCPU_PAGE_FIELD(f) offsetof(struct kvm_lite_vcpu_page, f)
 long lite_vcpu_page_register(struct vcpu_lite *lite, u32 gpa, u32 flags);
 void lite_vcpu_page_sync(struct vcpu_lite *lite);
 bool lite_irq_enabled(struct vcpu_lite *lite);
@@ -196,6 +197,7 @@ void lite_timer_delivering(struct vcpu_lite *lite, u32 vector);
 /* hypercall.c */
 bool lite_is_lite_hypercall(unsigned long nr);
 int lite_hypercall(struct kvm_vcpu *vcpu, unsigned int insn_len);
+bool lite_xapic_enabled(struct kvm_vcpu *vcpu);
 long lite_apic_write(struct kvm_vcpu *vcpu, u32 reg, u32 value);
 
 /* events.c */

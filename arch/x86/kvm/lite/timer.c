@@ -27,8 +27,6 @@
 #include "lapic.h"
 #include "lite.h"
 
-#define LITE_TIMER_FIELD(f)	offsetof(struct kvm_lite_vcpu_page, f)
-
 /* Ticks further apart than this, or closer, get no pickup. */
 #define LITE_PICKUP_MIN_NS	(20 * NSEC_PER_USEC)
 #define LITE_PICKUP_MAX_NS	NSEC_PER_SEC
@@ -38,31 +36,30 @@ static u64 lite_tsc_to_ns(u64 cycles)
 	return mul_u64_u32_div(cycles, 1000000, tsc_khz);
 }
 
+static u64 lite_ns_to_tsc(u64 ns)
+{
+	return mul_u64_u32_div(ns, tsc_khz, 1000000);
+}
+
 static void lite_timer_publish(struct vcpu_lite *lite, u64 check_by)
 {
 	kvm_write_guest_offset_cached(lite->vcpu.kvm, &lite->page_ghc,
 				      &check_by,
-				      LITE_TIMER_FIELD(timer_check_by),
+				      LITE_VCPU_PAGE_FIELD(timer_check_by),
 				      sizeof(check_by));
 }
 
 /* The deadline can stand in for TMICT only in one-shot xAPIC mode. */
 static bool lite_timer_oneshot(struct kvm_vcpu *vcpu)
 {
-	struct kvm_lapic *apic = vcpu->arch.apic;
-
-	return lapic_in_kernel(vcpu) &&
-	       (vcpu->arch.apic_base &
-		(MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE)) ==
-	       MSR_IA32_APICBASE_ENABLE &&
-	       apic->lapic_timer.timer_mode == APIC_LVT_TIMER_ONESHOT;
+	return lite_xapic_enabled(vcpu) &&
+	       vcpu->arch.apic->lapic_timer.timer_mode == APIC_LVT_TIMER_ONESHOT;
 }
 
-/* The TMICT count that ends at TSC value @deadline, 1 if that is past. */
-static u32 lite_deadline_to_tmict(struct kvm_vcpu *vcpu, u64 deadline)
+/* The TMICT count that lasts @left TSC cycles, 1 if none are left. */
+static u32 lite_tmict_for(struct kvm_vcpu *vcpu, s64 left)
 {
 	struct kvm_lapic *apic = vcpu->arch.apic;
-	s64 left = deadline - rdtsc();
 	u64 count;
 
 	if (left <= 0)
@@ -71,11 +68,6 @@ static u32 lite_deadline_to_tmict(struct kvm_vcpu *vcpu, u64 deadline)
 			  vcpu->kvm->arch.apic_bus_cycle_ns *
 			  apic->divide_count);
 	return clamp_t(u64, count, 1, U32_MAX);
-}
-
-static u64 lite_ns_to_tsc(u64 ns)
-{
-	return mul_u64_u32_div(ns, tsc_khz, 1000000);
 }
 
 /*
@@ -119,7 +111,7 @@ static void lite_timer_apply(struct vcpu_lite *lite, u64 deadline)
 		return;
 	}
 	lite_apic_write(vcpu, APIC_TMICT,
-			deadline ? lite_deadline_to_tmict(vcpu, deadline) : 0);
+			deadline ? lite_tmict_for(vcpu, left) : 0);
 	if (!deadline) {
 		lite_timer_publish(lite, 0);
 		return;

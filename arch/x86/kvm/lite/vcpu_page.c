@@ -18,8 +18,6 @@
 
 #include "lite.h"
 
-#define LITE_VCPU_PAGE_FIELD(f) offsetof(struct kvm_lite_vcpu_page, f)
-
 static int lite_vcpu_page_write(struct vcpu_lite *lite, unsigned int offset,
 				u32 value)
 {
