@@ -276,6 +276,7 @@ int harness(struct harness_req *r);
 u32 hole_base(void);
 u32 fault_on_this_cpu_page_b(void (*access)(u32 addr), u32 *traps);
 u32 copy_to_this_cpu_page_a(const void *src, u32 len);
+u64 vcpu_page_tsc_ns(u32 mul, int shift, u64 delta);
 void fixup_hook(struct trap_frame *f);
 u32 enter_user(void (*fn)(void), u32 user_esp);
 void leave_user(struct trap_frame *f, u32 value);

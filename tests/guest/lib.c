@@ -172,6 +172,17 @@ u32 copy_to_this_cpu_page_a(const void *src, u32 len)
 	return a;
 }
 
+/*
+ * TSC cycles to nanoseconds at the rate a vCPU page publishes (its
+ * tsc_to_ns_mul and tsc_shift), as kvm_lite.h says, without a 64x64
+ * multiply.
+ */
+u64 vcpu_page_tsc_ns(u32 mul, int shift, u64 delta)
+{
+	delta = shift >= 0 ? delta << shift : delta >> -shift;
+	return ((delta >> 32) * mul) + (((delta & 0xffffffff) * mul) >> 32);
+}
+
 volatile u32 fixup_eip;
 
 void fixup_hook(struct trap_frame *f)

@@ -32,16 +32,6 @@ static void tick_hook(struct trap_frame *f)
 	page->irq_enabled = 1;
 }
 
-/* TSC cycles to nanoseconds, with the rate the host published. */
-static u64 tsc_ns(u64 delta)
-{
-	u32 mul = page->tsc_to_ns_mul;
-	int shift = page->tsc_shift;
-
-	delta = shift >= 0 ? delta << shift : delta >> -shift;
-	return ((delta >> 32) * mul) + (((delta & 0xffffffff) * mul) >> 32);
-}
-
 /* The store a paravirtual guest makes instead of writing TMICT. */
 static void store_deadline(u64 deadline)
 {
@@ -148,7 +138,8 @@ static void test_promise(void)
 	check(check_by <= second + PERIOD && check_by > second + PERIOD / 2,
 	      "  ... then the host promises an exit one period later (less its slack)");
 	check_eq(lazy, 5, "five ticks left in the page fire, none early");
-	check(tsc_ns(best_late) < 1000000,
+	check(vcpu_page_tsc_ns(page->tsc_to_ns_mul, page->tsc_shift,
+			       best_late) < 1000000,
 	      "  ... within a millisecond of their deadline (the best of them)");
 }
 

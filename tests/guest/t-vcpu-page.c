@@ -102,7 +102,7 @@ static void test_virtual_if(void)
 static u64 page_ns(void)
 {
 	u32 version, mul;
-	u64 stamp, base, delta;
+	u64 stamp, base;
 	int shift;
 
 	do {
@@ -114,10 +114,7 @@ static u64 page_ns(void)
 		base = page->system_time;
 		asm volatile("" : : : "memory");
 	} while ((version & 1) || version != page->time_version);
-	delta = rdtsc() - stamp;
-	delta = shift >= 0 ? delta << shift : delta >> -shift;
-	/* (delta * mul) >> 32 without a 64x64 multiply */
-	return base + (((delta >> 32) * mul) + (((delta & 0xffffffff) * mul) >> 32));
+	return base + vcpu_page_tsc_ns(mul, shift, rdtsc() - stamp);
 }
 
 static void test_time(void)
