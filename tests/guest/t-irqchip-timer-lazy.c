@@ -109,7 +109,7 @@ static void test_lazy_moves(void)
 static void test_promise(void)
 {
 	u64 d, second, check_by, best_late = ~0ULL;
-	u32 two, lazy;
+	u32 two, lazy, synced;
 
 	d = rdtsc() + PERIOD;
 	sync_deadline(d);
@@ -121,22 +121,41 @@ static void test_promise(void)
 	check_by = page->timer_check_by;
 	second = d;
 
-	for (lazy = 0; lazy < 5; lazy++) {
+	/*
+	 * A tick that reaches us after the promise has lapsed (a busy build
+	 * machine can delay one by a period) is followed, as in any guest,
+	 * by a sync; the next tick can be left in the page again.
+	 */
+	for (lazy = 0, synced = 0; lazy < 5 && synced < 20; ) {
 		u32 want = ticks + 1;
+		int in_page;
 
 		d += PERIOD;
-		if (rdtsc() >= page->timer_check_by || d < page->timer_check_by)
-			break;
-		store_deadline(d);
+		in_page = rdtsc() < page->timer_check_by &&
+			  d >= page->timer_check_by;
+		if (in_page)
+			store_deadline(d);
+		else
+			sync_deadline(d);
 		spin_until(want, d + 100 * PERIOD);
 		if (ticks != want || tick_tsc < d)
 			break;
+		if (!in_page) {
+			synced++;
+			continue;
+		}
+		lazy++;
 		if (tick_tsc - d < best_late)
 			best_late = tick_tsc - d;
 	}
 	check_eq(two, 5, "two ticks one period apart fire");
 	check(check_by <= second + PERIOD && check_by > second + PERIOD / 2,
 	      "  ... then the host promises an exit one period later (less its slack)");
+	if (synced) {
+		puts("# ");
+		put_dec(synced);
+		puts(" tick(s) came after the promise had lapsed: synced\n");
+	}
 	check_eq(lazy, 5, "five ticks left in the page fire, none early");
 	check(vcpu_page_tsc_ns(page->tsc_to_ns_mul, page->tsc_shift,
 			       best_late) < 1000000,
