@@ -117,9 +117,15 @@ done > all.txt
 # The raw figures go to the machine's log only (build/machine-bench.log).
 sed 's/^/bench-raw: /' all.txt
 
+# What one world switch costs: bench-00's null hypercall (a trap to the
+# host and back, nothing else), in ns.  Every exit pays at least that.
+switch_ns=$(awk -v khz="$tsc_khz" '$2 == "guest-hypercall" && khz > 0 {
+	printf "%.0f", $3 * 1e6 / khz }' /tmp/bench.txt 2>/dev/null)
+
 # One row per workload: host, kvm-lite and their ratio against the
 # goal, then the nested TCG guest and how many times faster kvm-lite is.
-awk -v host_s="$host_s" -v lite_s="$lite_s" -v tcg_s="$tcg_s" '
+awk -v host_s="$host_s" -v lite_s="$lite_s" -v tcg_s="$tcg_s" \
+	-v switch_ns="$switch_ns" '
 	FILENAME == "exits.txt" {
 		e[$1, "exits"] = $2
 		e[$1, "total"] = $4
@@ -156,6 +162,20 @@ awk -v host_s="$host_s" -v lite_s="$lite_s" -v tcg_s="$tcg_s" '
 		fmt = "# %-14s %9." digits "f\n"
 		printf fmt, what, e[name, "per_op"]
 	}
+	# The least a workload can cost in a kvm-lite guest: its exits, each
+	# at the price of a null world switch, with the guest'"'"'s own work
+	# free.  A floor above the goal cannot be beaten by any guest code.
+	function floor(name, what,    h, f) {
+		h = v["host", name]
+		if (!switch_ns || !h || !e[name, "total"])
+			return
+		if (!floor_title++)
+			printf "# one world switch (null hypercall) costs %s; so at least:\n",
+				t(switch_ns)
+		f = e[name, "per_op"] * switch_ns
+		printf "# %-14s %9s for its exits alone = %.2fx the host\n",
+			what, t(f), f / h
+	}
 	function nb(name, what,    l, b) {
 		l = v["lite", name]
 		b = v["batch", name]
@@ -189,6 +209,8 @@ awk -v host_s="$host_s" -v lite_s="$lite_s" -v tcg_s="$tcg_s" '
 		x("mprotect", "mprotect+write", 2)
 		printf "# %-14s %9.0f exits per second\n", "cpu loop",
 			e["cpu", "total"] ? e["cpu", "exits"] * 1e9 / e["cpu", "total"] : 0
+		floor("forkexec", "fork+exec+exit")
+		floor("faults", "page fault")
 		printf "# wall time of the runs: host %d s, kvm-lite %d s, nested TCG %d s\n",
 			host_s, lite_s, tcg_s
 	}' all.txt exits.txt
