@@ -31,6 +31,19 @@ struct lite_exit {
 	bool host_nmi;		/* an NMI arrived during the switch */
 };
 
+/*
+ * A translation of one guest page for kvm-lite's own accesses to guest
+ * memory (run.c, lite_access_guest()).
+ */
+struct lite_tlb_entry {
+	unsigned long gva_page;
+	gpa_t gpa_page;
+	bool valid;
+	bool writable;		/* the walk that filled it was for a write */
+};
+
+#define LITE_TLB_ENTRIES	4
+
 struct vcpu_lite {
 	struct kvm_vcpu vcpu;
 
@@ -70,6 +83,14 @@ struct vcpu_lite {
 	u64 gdt_raw[LITE_GDT_ENTRIES];
 	u64 gdt_hw[LITE_GDT_ENTRIES];
 	unsigned int gdt_entries;
+
+	/*
+	 * Translations for our own guest accesses, and the CR0, CR3 and
+	 * CR4 they were made under (run.c).
+	 */
+	struct lite_tlb_entry tlb[LITE_TLB_ENTRIES];
+	unsigned int tlb_next;
+	unsigned long tlb_cr0, tlb_cr3, tlb_cr4;
 
 	struct lite_exit exit;
 	/*
@@ -160,6 +181,7 @@ int lite_read_guest(struct kvm_vcpu *vcpu, unsigned long gva, void *buf,
 int lite_write_guest(struct kvm_vcpu *vcpu, unsigned long gva,
 		     const void *buf, unsigned int len);
 u64 lite_guest_desc(struct vcpu_lite *lite, u16 selector);
+void lite_tlb_flush(struct vcpu_lite *lite);
 void lite_segment_from_selector(struct vcpu_lite *lite, int seg,
 				u16 selector);
 void lite_refresh_gdt(struct vcpu_lite *lite);

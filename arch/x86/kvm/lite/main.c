@@ -244,11 +244,13 @@ static void lite_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
  * Every entry loads CR3, and with global pages off that flushes all the
  * guest could have cached.  What a flush must still do is refresh our
  * copy of KVM's top page directory (run.c): KVM flushes after every
- * change to an entry that was present.
+ * change to an entry that was present.  And forget the translations
+ * kvm-lite keeps for its own accesses to guest memory (run.c).
  */
 static void lite_flush_tlb(struct kvm_vcpu *vcpu)
 {
 	to_lite(vcpu)->pd3_stale = true;
+	lite_tlb_flush(to_lite(vcpu));
 }
 
 static void lite_flush_tlb_gva(struct kvm_vcpu *vcpu, gva_t addr)
@@ -263,9 +265,13 @@ static void lite_load_mmu_pgd(struct kvm_vcpu *vcpu, hpa_t root_hpa,
 	lite_flush_tlb(vcpu);
 }
 
-/* Once per KVM_RUN: pick up a GDT changed by KVM_SET_SREGS and co. */
+/*
+ * Once per KVM_RUN: pick up a GDT changed by KVM_SET_SREGS and co, with
+ * fresh translations (the VMM may have changed guest memory under them).
+ */
 static int lite_vcpu_pre_run(struct kvm_vcpu *vcpu)
 {
+	lite_tlb_flush(to_lite(vcpu));
 	lite_refresh_gdt(to_lite(vcpu));
 	return 1;
 }

@@ -60,20 +60,88 @@ void lite_run_init(void)
 /* ---------------------------------------------------------------- GDT */
 
 /*
+ * kvm-lite reads the guest's GDT at every exit, and its IDT, TSS and
+ * stack at every event it delivers.  Walking the guest's page tables for
+ * each of those cost more than the copying, so the translations are kept
+ * in a few entries, as a CPU keeps them in its TLB: until the guest
+ * flushes (lite_flush_tlb() in main.c) or changes CR0, CR3 or CR4.
+ */
+void lite_tlb_flush(struct vcpu_lite *lite)
+{
+	int i;
+
+	for (i = 0; i < LITE_TLB_ENTRIES; i++)
+		lite->tlb[i].valid = false;
+}
+
+static void lite_tlb_check_context(struct vcpu_lite *lite)
+{
+	struct kvm_vcpu *vcpu = &lite->vcpu;
+	unsigned long cr0 = kvm_read_cr0(vcpu), cr3 = kvm_read_cr3(vcpu);
+	unsigned long cr4 = kvm_read_cr4(vcpu);
+
+	if (cr0 != lite->tlb_cr0 || cr3 != lite->tlb_cr3 ||
+	    cr4 != lite->tlb_cr4) {
+		lite_tlb_flush(lite);
+		lite->tlb_cr0 = cr0;
+		lite->tlb_cr3 = cr3;
+		lite->tlb_cr4 = cr4;
+	}
+}
+
+static struct lite_tlb_entry *lite_tlb_lookup(struct vcpu_lite *lite,
+					      unsigned long page, bool write)
+{
+	struct lite_tlb_entry *t;
+
+	for (t = lite->tlb; t < lite->tlb + LITE_TLB_ENTRIES; t++)
+		if (t->valid && t->gva_page == page && (t->writable || !write))
+			return t;
+	return NULL;
+}
+
+/* The guest-physical address of @gva, for a read or a write at CPL 0. */
+static gpa_t lite_translate(struct vcpu_lite *lite, unsigned long gva,
+			    bool write)
+{
+	struct kvm_vcpu *vcpu = &lite->vcpu;
+	struct kvm_mmu *mmu = vcpu->arch.walk_mmu;
+	unsigned long page = gva & PAGE_MASK;
+	struct lite_tlb_entry *t;
+	struct x86_exception e;
+	gpa_t gpa;
+
+	lite_tlb_check_context(lite);
+	t = lite_tlb_lookup(lite, page, write);
+	if (t)
+		return t->gpa_page | offset_in_page(gva);
+
+	/* A write walk also sets the dirty bit, as the CPU's would. */
+	gpa = mmu->gva_to_gpa(vcpu, mmu, page, write ? PFERR_WRITE_MASK : 0,
+			      &e);
+	if (gpa == INVALID_GPA)
+		return INVALID_GPA;
+	t = lite_tlb_lookup(lite, page, false);
+	if (!t)
+		t = &lite->tlb[lite->tlb_next++ % LITE_TLB_ENTRIES];
+	t->gva_page = page;
+	t->gpa_page = gpa & PAGE_MASK;
+	t->writable = write;
+	t->valid = true;
+	return t->gpa_page | offset_in_page(gva);
+}
+
+/*
  * Copy @len bytes to or from guest linear memory, with supervisor rights
  * (the way the CPU itself reaches descriptor tables and stacks).
  */
 static int lite_access_guest(struct kvm_vcpu *vcpu, unsigned long gva,
 			     void *buf, unsigned int len, bool write)
 {
-	struct kvm_mmu *mmu = vcpu->arch.walk_mmu;
-	u64 access = write ? PFERR_WRITE_MASK : 0;
-	struct x86_exception e;
-
 	while (len) {
 		unsigned int chunk = min_t(unsigned int, len,
 					   PAGE_SIZE - offset_in_page(gva));
-		gpa_t gpa = mmu->gva_to_gpa(vcpu, mmu, gva, access, &e);
+		gpa_t gpa = lite_translate(to_lite(vcpu), gva, write);
 		int r;
 
 		if (gpa == INVALID_GPA)
