@@ -113,6 +113,22 @@ static inline void write_cr3(u32 v)
 	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
+static inline void invlpg(u32 addr)
+{
+	asm volatile("invlpg (%0)" : : "r"(addr) : "memory");
+}
+
+/* The word at %gs:0, with %gs freshly loaded with @selector. */
+static inline u32 read_gs0(u16 selector)
+{
+	u32 v;
+
+	asm volatile("movw %w1, %%gs\n\t"
+		     "movl %%gs:0, %0"
+		     : "=r"(v) : "r"(selector) : "memory");
+	return v;
+}
+
 static inline void write_cr4(u32 v)
 {
 	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");

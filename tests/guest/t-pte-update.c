@@ -28,11 +28,6 @@ static u32 window_read(void)
 	return *(volatile u32 *)WINDOW;
 }
 
-static void invlpg(u32 addr)
-{
-	asm volatile("invlpg (%0)" : : "r"(addr) : "memory");
-}
-
 static void resume_hook(struct trap_frame *f)
 {
 	(void)f;

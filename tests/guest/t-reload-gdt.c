@@ -13,17 +13,6 @@
 
 static u64 gdt[NR_DESC] __attribute__((aligned(8)));
 
-/* The word at %gs:0, with %gs freshly loaded with SEL_TLS. */
-static u32 read_through_tls(void)
-{
-	u32 v;
-
-	asm volatile("movw %w1, %%gs\n\t"
-		     "movl %%gs:0, %0"
-		     : "=r"(v) : "r"(SEL_TLS) : "memory");
-	return v;
-}
-
 int guest_main(void)
 {
 	struct desc_ptr new = { NR_DESC * 8 - 1, (u32)gdt };
@@ -35,7 +24,7 @@ int guest_main(void)
 		gdt[i] = ((u64 *)GDT_BASE)[i];
 	gdt[SEL_TLS / 8] = make_desc(BASE_A, 0xfff, DESC_DATA(0));
 	lgdt(&new);
-	check_eq(read_through_tls(), 0xaaaa,
+	check_eq(read_gs0(SEL_TLS), 0xaaaa,
 		 "a descriptor loaded with lgdt is used");
 
 	/* No exit (not even a check's output) between store and load. */
@@ -44,7 +33,7 @@ int guest_main(void)
 
 		gdt[SEL_TLS / 8] = make_desc(base, 0xfff, DESC_DATA(0));
 		ret = hypercall(KVM_HC_LITE_RELOAD_GDT, 0, 0, 0, 0);
-		seen = read_through_tls();
+		seen = read_gs0(SEL_TLS);
 		check_eq(ret, 0, "RELOAD_GDT after a plain store to the GDT");
 		check_eq(seen, i & 1 ? 0xaaaa : 0xbbbb,
 			 "  ... the next segment load sees the new base");
