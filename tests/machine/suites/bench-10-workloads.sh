@@ -181,7 +181,7 @@ awk -v host_s="$host_s" -v lite_s="$lite_s" -v tcg_s="$tcg_s" \
 		h = v["host", name]
 		l = v["lite", name]
 		g = v["tcg", name]
-		ratio = h && l ? sprintf("%.2fx", l / h) : "-"
+		ratio = h && l ? sprintf("%.3fx", l / h) : "-"
 		r1 = goal && h && l ? sprintf("<=%.2fx %s", goal,
 			l / h <= goal ? "met" : "MISSED") : ""
 		faster = l && g ? sprintf("%.1fx", g / l) : "-"
