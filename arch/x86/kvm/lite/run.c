@@ -125,7 +125,8 @@ static gpa_t lite_translate(struct vcpu_lite *lite, unsigned long gva,
 	if (!t)
 		t = &lite->tlb[lite->tlb_next++ % LITE_TLB_ENTRIES];
 	t->gva_page = page;
-	t->gpa_page = gpa & PAGE_MASK;
+	/* Not gpa & PAGE_MASK: that is 32 bits wide, and PAE reaches 64 GB. */
+	t->gpa_page = gfn_to_gpa(gpa_to_gfn(gpa));
 	t->writable = write;
 	t->valid = true;
 	return t->gpa_page | offset_in_page(gva);
